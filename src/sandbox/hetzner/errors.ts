@@ -1,0 +1,85 @@
+/**
+ * The Hetzner error envelope `{error:{code,message,details}}` and the codes the emulator answers with.
+ * Handlers throw an ApiError; the HTTP layer renders it. Status and code always travel together, as in
+ * the table of the spec's "Errors" section, so a handler cannot pair `locked` with the wrong status.
+ */
+export type ErrorCode =
+  | "invalid_input"
+  | "json_error"
+  | "unauthorized"
+  | "not_found"
+  | "method_not_allowed"
+  | "uniqueness_error"
+  | "locked"
+  | "unsupported_error"
+  | "rate_limit_exceeded"
+  | "resource_unavailable"
+  | "server_error";
+
+const STATUS: Record<ErrorCode, number> = {
+  json_error: 400,
+  unauthorized: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  uniqueness_error: 409,
+  resource_unavailable: 412,
+  invalid_input: 422,
+  unsupported_error: 422,
+  locked: 423,
+  rate_limit_exceeded: 429,
+  server_error: 500,
+};
+
+/** One entry of `details.fields` for invalid_input (messages) or uniqueness_error (name only). */
+export interface FieldError {
+  readonly name: string;
+  readonly messages?: readonly string[];
+}
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | null;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> | null = null) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = STATUS[code];
+    this.details = details;
+  }
+
+  toBody(): { error: { code: string; message: string; details: Record<string, unknown> | null } } {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}
+
+/** invalid_input with one or more field errors; the message names the first, like Hetzner's. */
+export function invalidInput(fields: readonly FieldError[]): ApiError {
+  const first = fields[0];
+  const message = first
+    ? `invalid input in field '${first.name}'${first.messages?.length ? `: ${first.messages.join(", ")}` : ""}`
+    : "invalid input";
+  return new ApiError("invalid_input", message, { fields });
+}
+
+/** invalid_input for a single field: the common case. */
+export function invalidField(name: string, message: string): ApiError {
+  return invalidInput([{ name, messages: [message] }]);
+}
+
+export function notFound(what: string): ApiError {
+  return new ApiError("not_found", `${what} not found`);
+}
+
+export function uniquenessError(message: string, field: string): ApiError {
+  return new ApiError("uniqueness_error", message, { fields: [{ name: field }] });
+}
+
+export function locked(what: string): ApiError {
+  return new ApiError("locked", `${what} is locked by a running action`);
+}
+
+export function unsupported(message: string): ApiError {
+  return new ApiError("unsupported_error", message);
+}
