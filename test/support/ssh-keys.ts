@@ -17,3 +17,15 @@ export const KEYS = {
   third: { publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGE8tSFQvFWpUVEQVIo4+TpXmIjtPWLE5jG39WMOb7ev extra-3", fingerprint: "d6:19:1d:c7:b2:13:9b:2e:3d:4d:a3:ff:17:d8:ef:81" },
   fourth: { publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICxyQ36Hk2zqr4ca2XXxPdNUBCALhMzGG2nLiHL8kc1s extra-4", fingerprint: "9b:51:43:1d:94:e5:cf:96:34:04:dd:73:cd:df:23:0d" },
 } as const satisfies Record<string, KeyFixture>;
+
+/** A structurally valid ed25519 public key made from a seed, for tests that need many distinct keys. */
+export function syntheticKey(seed: number, comment = `synthetic-${seed}`): string {
+  const field = (data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    return Buffer.concat([length, data]);
+  };
+  const key = Buffer.alloc(32, seed % 256);
+  key.writeUInt32BE(seed);
+  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(key)]).toString("base64")} ${comment}`;
+}

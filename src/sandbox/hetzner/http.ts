@@ -1,0 +1,95 @@
+/**
+ * One HTTP exchange, end to end: rate limit, authentication, JSON body, routing, error rendering and the
+ * headers Hetzner sends on every response (RateLimit-Limit/-Remaining/-Reset, X-Correlation-Id).
+ * The rate limit is taken before authentication, as the spec says all requests count, authenticated or not.
+ */
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApiResponse, Context, Handler } from "./context.ts";
+import { ApiError } from "./errors.ts";
+import type { RateLimiter } from "./rate-limit.ts";
+import { type Route, resolveRoute } from "./router.ts";
+import { specHasOperation, specPaths } from "./spec.ts";
+
+export interface Exchange {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface HttpDeps {
+  readonly routes: readonly Route<Handler>[];
+  readonly ctx: Context;
+  readonly token: string;
+  readonly limiter: RateLimiter;
+  readonly onExchange?: (e: Exchange) => void;
+}
+
+const BASE = "/v1";
+const specIndex = { paths: specPaths, hasOperation: specHasOperation };
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError("json_error", "invalid JSON in the request body");
+  }
+}
+
+async function dispatch(req: IncomingMessage, url: URL, deps: HttpDeps): Promise<ApiResponse> {
+  if (req.headers.authorization !== `Bearer ${deps.token}`) {
+    throw new ApiError("unauthorized", "unable to authenticate");
+  }
+  if (url.pathname !== BASE && !url.pathname.startsWith(`${BASE}/`))
+    throw new ApiError("not_found", "not found");
+  const path = url.pathname.slice(BASE.length) || "/";
+  const method = (req.method ?? "GET").toUpperCase();
+  const { route, params } = resolveRoute(deps.routes, specIndex, method, path);
+  const body = await readBody(req);
+  return route.handler({ method, path, params, query: url.searchParams, body, url }, deps.ctx);
+}
+
+export async function handleExchange(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: HttpDeps,
+): Promise<void> {
+  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  const { allowed, state } = deps.limiter.take();
+  let response: ApiResponse;
+  try {
+    if (!allowed) throw new ApiError("rate_limit_exceeded", "limit of requests per hour reached");
+    response = await dispatch(req, url, deps);
+  } catch (error) {
+    if (!(error instanceof ApiError)) console.error("hetzner emulator: internal error", error);
+    const apiError =
+      error instanceof ApiError
+        ? error
+        : new ApiError("server_error", "internal error in the sandbox emulator");
+    response = { status: apiError.status, body: apiError.toBody() };
+  }
+  if (!req.readableEnded) req.resume(); // drain a body we did not read (errors raised before readBody)
+  const headers: Record<string, string> = {
+    "RateLimit-Limit": String(state.limit),
+    "RateLimit-Remaining": String(state.remaining),
+    "RateLimit-Reset": String(state.reset),
+    "X-Correlation-Id": randomBytes(8).toString("hex"),
+    ...response.headers,
+  };
+  if (response.body !== undefined) headers["Content-Type"] = "application/json";
+  res.writeHead(response.status, headers);
+  res.end(response.body === undefined ? undefined : JSON.stringify(response.body));
+  deps.onExchange?.({
+    method: (req.method ?? "GET").toUpperCase(),
+    path: url.pathname,
+    query: url.search.replace(/^\?/, ""),
+    status: response.status,
+    body: response.body ?? null,
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * The Hetzner Cloud API emulator's entry point: an HTTP server (node:http, no framework) under `/v1`
+ * that keeps API objects in a store, optionally persisted to a JSON file, and asks a MachineDriver for
+ * every effect on a machine. On start with an existing data file it reconciles state with the driver
+ * (reconcile.ts). close() stops listening and detaches in-flight driver work: results arriving later
+ * no longer change state, exactly as if the process had died, which the next start then reconciles.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { actionRoutes } from "./action-routes.ts";
+import { catalogRoutes } from "./catalog-routes.ts";
+import type { Context, Handler } from "./context.ts";
+import { type Exchange, handleExchange } from "./http.ts";
+import { DEFAULT_IPV4_POOL, type Ipv4Range } from "./ip-pool.ts";
+import type { MachineDriver } from "./machine-driver.ts";
+import { RateLimiter } from "./rate-limit.ts";
+import { reconcileAfterRestart } from "./reconcile.ts";
+import type { Route } from "./router.ts";
+import { serverRoutes } from "./server-routes.ts";
+import { sshKeyRoutes } from "./ssh-key-routes.ts";
+import { Store } from "./store.ts";
+
+export type { Exchange } from "./http.ts";
+
+export interface HetznerEmulatorOptions {
+  readonly host: string;
+  /** 0 picks any free port. */
+  readonly port: number;
+  readonly token: string;
+  /** JSON persistence; absent = memory only. */
+  readonly dataFile?: string;
+  readonly driver: MachineDriver;
+  /** Default 127.0.1.2 - 127.0.1.254. */
+  readonly publicIpv4Pool?: Ipv4Range;
+  /** Requests per hour, refilled gradually (limit/3600 per second). Default 3600, Hetzner's. */
+  readonly rateLimit?: number;
+  readonly onExchange?: (e: Exchange) => void;
+}
+
+export interface HetznerEmulator {
+  /** Base URL including `/v1`, e.g. http://127.0.0.1:4610/v1 (what HCLOUD_ENDPOINT takes). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export const ROUTES: readonly Route<Handler>[] = [
+  ...catalogRoutes,
+  ...sshKeyRoutes,
+  ...serverRoutes,
+  ...actionRoutes,
+];
+
+export async function startHetznerEmulator(options: HetznerEmulatorOptions): Promise<HetznerEmulator> {
+  const store = Store.open(options.dataFile);
+  if (options.dataFile) {
+    await reconcileAfterRestart(store.state, options.driver);
+    store.save();
+  }
+  let closed = false;
+  const ctx: Context = {
+    store,
+    driver: options.driver,
+    ipv4Pool: options.publicIpv4Pool ?? DEFAULT_IPV4_POOL,
+    get closed() {
+      return closed;
+    },
+    background(work) {
+      work().catch((error: unknown) => console.error("hetzner emulator: background work failed", error));
+    },
+  };
+  const deps = {
+    routes: ROUTES,
+    ctx,
+    token: options.token,
+    limiter: new RateLimiter(options.rateLimit ?? 3600),
+    onExchange: options.onExchange,
+  };
+  const server = createServer((req, res) => {
+    void handleExchange(req, res, deps);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}/v1`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if (closed) return resolve(); // closing twice is harmless
+        closed = true;
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The emulator's state: plain JSON-serialisable records (what persistence writes), the id sequences and
+ * the public IPv4 cursor. Records keep only what the API cannot derive from the catalog: a server
+ * stores its server type, image and datacenter ids and is rendered in full by server-view.ts.
+ * Sequences start at distinct offsets so an action id passed where a server id belongs fails loudly.
+ */
+export type ServerStatus =
+  | "running"
+  | "initializing"
+  | "starting"
+  | "stopping"
+  | "off"
+  | "deleting"
+  | "migrating"
+  | "rebuilding"
+  | "unknown";
+
+export type ActionStatus = "running" | "success" | "error";
+
+export interface SshKeyRecord {
+  id: number;
+  name: string;
+  fingerprint: string;
+  public_key: string;
+  labels: Record<string, string>;
+  created: string;
+}
+
+export interface ServerRecord {
+  id: number;
+  name: string;
+  status: ServerStatus;
+  created: string;
+  serverTypeId: number;
+  imageId: number;
+  datacenterId: number;
+  publicIpv4: string | null;
+  labels: Record<string, string>;
+  userData: string | null;
+  /** Public keys injected at create, kept so the machine could be recreated from state. */
+  rootSshKeys: string[];
+}
+
+export interface ActionRecord {
+  id: number;
+  command: string;
+  status: ActionStatus;
+  started: string;
+  finished: string | null;
+  progress: number;
+  resources: { id: number; type: string }[];
+  error: { code: string; message: string } | null;
+}
+
+export interface State {
+  version: 1;
+  nextId: { server: number; sshKey: number; action: number };
+  /** The last public IPv4 handed out; allocation continues after it so a freed IP is not reused at once. */
+  lastIpv4: string | null;
+  sshKeys: SshKeyRecord[];
+  servers: ServerRecord[];
+  actions: ActionRecord[];
+}
+
+export function emptyState(): State {
+  return {
+    version: 1,
+    nextId: { server: 1_000_001, sshKey: 2_000_001, action: 3_000_001 },
+    lastIpv4: null,
+    sshKeys: [],
+    servers: [],
+    actions: [],
+  };
+}
+
+/** Takes the next id of a kind and advances its sequence. */
+export function takeId(state: State, kind: keyof State["nextId"]): number {
+  const id = state.nextId[kind];
+  state.nextId[kind] = id + 1;
+  return id;
+}
+
+/** RFC 3339 without fractions, with an explicit offset, as the real API writes timestamps. */
+export function timestamp(date: Date = new Date()): string {
+  return `${date.toISOString().slice(0, 19)}+00:00`;
+}
