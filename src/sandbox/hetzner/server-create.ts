@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { actionView } from "./actions.ts";
 import { checkedBody } from "./body.ts";
-import { commit, type Handler } from "./context.ts";
+import type { Handler } from "./context.ts";
 import { ApiError, invalidField, uniquenessError } from "./errors.ts";
 import { isValidHostname } from "./hostname.ts";
 import { nextFreeIpv4 } from "./ip-pool.ts";
@@ -114,7 +114,6 @@ export const createServer: Handler = (req, ctx) => {
       if (!start) await ctx.driver.powerOff(server.id); // the driver boots on create; Hetzner leaves it off
     },
   });
-  commit(ctx);
   return {
     status: 201,
     body: {

@@ -20,7 +20,14 @@ export class Store {
   /** Loads the state from `file` if it exists, else starts empty (and memory only without a file). */
   static open(file: string | undefined): Store {
     if (!file || !existsSync(file)) return new Store(emptyState(), file);
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as State;
+    let parsed: State;
+    try {
+      parsed = JSON.parse(readFileSync(file, "utf8")) as State;
+    } catch (error) {
+      throw new Error(
+        `${file}: not a readable emulator state (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
     if (parsed.version !== 1) throw new Error(`${file}: unsupported state version ${String(parsed.version)}`);
     return new Store({ ...emptyState(), ...parsed }, file);
   }
