@@ -1,0 +1,42 @@
+#!/bin/bash
+# Boot of a sandbox server. First boot runs what the emulator made of user_data (cloud-init subset):
+# init.sh before sshd and dockerd start (host keys, users, files), final.sh after (runcmd), like
+# cloud-init's init and final stages. Every boot then reaches the sandbox's loopback addresses and
+# starts dockerd (mirror of Docker Hub = the sandbox registry) and sshd.
+set -u
+seed=/var/lib/cloud/seed
+instance=/var/lib/cloud/instance
+mkdir -p /run/sshd "$instance"
+rm -f "$instance/boot-finished"
+
+first_boot=0
+if [ ! -e "$instance/first-boot.done" ]; then first_boot=1; fi
+if [ "$first_boot" = 1 ] && [ -f "$seed/init.sh" ]; then
+  bash "$seed/init.sh" >>/var/log/cloud-init-output.log 2>&1 || echo "init.sh failed: $?" >>/var/log/cloud-init-output.log
+fi
+ssh-keygen -A >/dev/null
+
+for spec in ${SLIPWAY_VM_NETMAP:-}; do
+  iptables -t nat -C OUTPUT -d "${spec%=*}" -j NETMAP --to "${spec#*=}" 2>/dev/null \
+    || iptables -t nat -A OUTPUT -d "${spec%=*}" -j NETMAP --to "${spec#*=}"
+done
+iptables -t nat -C POSTROUTING -s 127.0.0.0/8 ! -o lo -j MASQUERADE 2>/dev/null \
+  || iptables -t nat -A POSTROUTING -s 127.0.0.0/8 ! -o lo -j MASQUERADE
+
+# shellcheck disable=SC2086
+dockerd --cgroup-parent="/${SLIPWAY_VM_CGROUP:-slipway-vm}" ${SLIPWAY_VM_DOCKERD_ARGS:-} >>/var/log/dockerd.log 2>&1 &
+/usr/sbin/sshd -D -e 2>>/var/log/sshd.log &
+sshd_pid=$!
+
+if [ "$first_boot" = 1 ]; then
+  for _ in $(seq 1 100); do docker info >/dev/null 2>&1 && break; sleep 0.1; done
+  if [ -f "$seed/final.sh" ]; then
+    bash "$seed/final.sh" >>/var/log/cloud-init-output.log 2>&1 || echo "final.sh failed: $?" >>/var/log/cloud-init-output.log
+  fi
+  touch "$instance/first-boot.done"
+fi
+touch "$instance/boot-finished"
+
+# Stop services cleanly on ACPI-like shutdown (docker stop sends SIGTERM to tini, which forwards it here).
+trap 'kill -TERM $sshd_pid 2>/dev/null; pkill -TERM dockerd; wait' TERM INT
+wait

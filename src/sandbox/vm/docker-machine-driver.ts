@@ -1,0 +1,120 @@
+/**
+ * Sandbox servers as Docker containers: each runs sshd and its own dockerd, on the sandbox network at
+ * the container address that mirrors its loopback public IP. The flags are the ones known to work on
+ * cgroup-v1 Debian hosts (--privileged fails there with "unable to apply caps"). /var/lib/docker is a
+ * volume, not the container's overlay (overlay on overlay fails), so a server's images survive reboots.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { docker, inspectFormat } from "../docker.ts";
+import type { MachineDriver, MachinePower, MachineSpec } from "../hetzner/machine-driver.ts";
+import { IMAGES } from "../images.ts";
+import {
+  containerAddress,
+  REGISTRY_PORT,
+  SANDBOX_LABEL,
+  SANDBOX_NETWORK,
+  SERVICE_ADDRESSES,
+} from "../layout.ts";
+import { netmapSpecs } from "../network.ts";
+import { exec } from "../../util/exec.ts";
+import { sleep } from "../../util/wait.ts";
+import { firstBootScripts } from "./cloud-init.ts";
+
+
+export const VM_LABEL = "dev.slipway.sandbox.server-id";
+
+export function vmContainerName(id: number): string {
+  return `slipway-vm-${id}`;
+}
+
+function dockerVolumeName(id: number): string {
+  return `slipway-vm-${id}-docker`;
+}
+
+/** docker run arguments for a server's container, before `docker create`. Pure, for tests. */
+export function vmCreateArgs(spec: MachineSpec): string[] {
+  const name = vmContainerName(spec.id);
+  // biome-ignore format: one flag and its value per line
+  return [
+    "create",
+    "--name", name,
+    "--hostname", spec.name,
+    "--network", SANDBOX_NETWORK,
+    "--ip", containerAddress(spec.publicIpv4),
+    "--label", `${SANDBOX_LABEL}=1`,
+    "--label", `${VM_LABEL}=${spec.id}`,
+    "--cap-add", "ALL",
+    "--cap-drop", "SYS_RESOURCE",
+    "--security-opt", "seccomp=unconfined",
+    "--security-opt", "apparmor=unconfined",
+    "--sysctl", "net.ipv4.conf.all.route_localnet=1",
+    "--volume", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+    "--volume", `${dockerVolumeName(spec.id)}:/var/lib/docker`,
+    "--env", `SLIPWAY_VM_NETMAP=${netmapSpecs().join(" ")}`,
+    "--env", `SLIPWAY_VM_CGROUP=${name}`,
+    "--env", `SLIPWAY_VM_DOCKERD_ARGS=--registry-mirror=http://${SERVICE_ADDRESSES.registry}:${REGISTRY_PORT}`,
+    IMAGES.vm.tag,
+  ];
+}
+
+export class DockerMachineDriver implements MachineDriver {
+  async create(spec: MachineSpec): Promise<void> {
+    const name = vmContainerName(spec.id);
+    await docker(["rm", "--force", name]).catch(() => {}); // leftover of an interrupted create
+    await docker(["volume", "create", "--label", `${SANDBOX_LABEL}=1`, dockerVolumeName(spec.id)]);
+    await docker(vmCreateArgs(spec));
+    const scripts = firstBootScripts(spec.userData, spec.rootSshKeys);
+    const dir = await mkdtemp(join(tmpdir(), "slipway-seed-"));
+    try {
+      await writeFile(join(dir, "init.sh"), scripts.init, { mode: 0o600 });
+      await writeFile(join(dir, "final.sh"), scripts.final, { mode: 0o600 });
+      await docker(["cp", join(dir, "init.sh"), `${name}:/var/lib/cloud/seed/init.sh`]);
+      await docker(["cp", join(dir, "final.sh"), `${name}:/var/lib/cloud/seed/final.sh`]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    await this.start(spec.id);
+  }
+
+  /** Starts the machine and makes sure it stays up: a boot script that dies is a failed create, not a server. */
+  private async start(serverId: number): Promise<void> {
+    const name = vmContainerName(serverId);
+    await docker(["start", name]);
+    for (let i = 0; i < 10; i++) {
+      await sleep(100);
+      if ((await inspectFormat(name, "{{.State.Running}}")) !== "true") {
+        const logs = await exec(["docker", "logs", "--tail", "20", name]);
+        throw new Error(`server ${serverId} stopped right after boot: ${(logs.stdout + logs.stderr).trim()}`);
+      }
+    }
+  }
+
+  async powerOn(serverId: number): Promise<void> {
+    await this.start(serverId);
+  }
+
+  async powerOff(id: number): Promise<void> {
+    if ((await this.power(id)) === "running") await docker(["kill", vmContainerName(id)]);
+  }
+
+  async shutdown(id: number): Promise<void> {
+    await docker(["stop", "--time", "30", vmContainerName(id)]);
+  }
+
+  async reboot(id: number): Promise<void> {
+    await docker(["restart", "--time", "10", vmContainerName(id)]);
+  }
+
+  async destroy(id: number): Promise<void> {
+    await docker(["rm", "--force", "--volumes", vmContainerName(id)]).catch(() => {});
+    await docker(["volume", "rm", "--force", dockerVolumeName(id)]);
+  }
+
+  async power(id: number): Promise<MachinePower> {
+    const running = await inspectFormat(vmContainerName(id), "{{.State.Running}}");
+    if (running === null) return "missing";
+    return running === "true" ? "running" : "off";
+  }
+}
