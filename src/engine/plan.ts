@@ -1,0 +1,173 @@
+/**
+ * Planning: observe every resource the stack wants or state knows (refresh), then compare (pure).
+ * Reads run concurrently per dependency level; a resource whose server will be created or replaced is
+ * not read at all: it will be created afresh on the new server. Resources in state that the stack no
+ * longer wants are deleted, dependents first.
+ */
+import { errorMessage, UserError } from "../errors.ts";
+import { topologicalOrder } from "./graph.ts";
+import type { AnyKind, Change, ResourceNode } from "./resource.ts";
+import type { StateDocument } from "./state.ts";
+
+export type Action = "create" | "update" | "replace" | "delete" | "noop";
+
+export interface PlannedStep {
+  address: string;
+  kind: AnyKind;
+  action: Action;
+  /** Field changes for update/replace. */
+  changes: Change[];
+  /** The wanted input (create/update/replace). */
+  want: unknown;
+  /** What was observed (update/replace/delete/noop). */
+  have: unknown;
+  dependsOn: readonly string[];
+  hostedOn?: string;
+  /** Why, when not obvious: "deleted outside slipway", "its server is replaced", "adopted". */
+  reason?: string;
+  /** Deleted together with its server: nothing to do but forget it. */
+  goesWithHost?: boolean;
+}
+
+export interface Plan {
+  steps: PlannedStep[];
+}
+
+export function pendingSteps(plan: Plan): PlannedStep[] {
+  return plan.steps.filter((s) => s.action !== "noop");
+}
+
+export interface ReadResult {
+  have: unknown | null;
+  adopted: boolean;
+}
+
+export class ReadError extends Error {
+  readonly address: string;
+  constructor(address: string, cause: unknown) {
+    super(`reading ${address}: ${errorMessage(cause)}`, { cause });
+    this.address = address;
+  }
+}
+
+/** Observes one wanted resource: by its id in state, else by its deterministic name (adoption). */
+async function observe(ctx: unknown, node: ResourceNode, state: StateDocument): Promise<ReadResult> {
+  const known = state.resources[node.address];
+  try {
+    if (known) {
+      const have = await node.kind.read(ctx, known.id, node.input);
+      if (have !== null) return { have, adopted: false };
+    }
+    const found = node.kind.find ? await node.kind.find(ctx, node.input) : null;
+    return { have: found, adopted: found !== null && !known };
+  } catch (error) {
+    throw readError(node.address, error);
+  }
+}
+
+/** A read that failed for a reason the user can act on stays a UserError; anything else is a bug. */
+function readError(address: string, error: unknown): Error {
+  if (error instanceof UserError) {
+    return new UserError(`reading ${address}: ${error.message}`, { hint: error.hint, cause: error });
+  }
+  return new ReadError(address, error);
+}
+
+export async function planChanges(options: {
+  nodes: readonly ResourceNode[];
+  state: StateDocument;
+  /** Context handed to kinds; it may consult `observed` to reach dependencies (a server's address). */
+  ctx: unknown;
+  /** Filled as resources are read, so later reads can use what earlier ones found. */
+  observed: Map<string, unknown>;
+  kinds: ReadonlyMap<string, AnyKind>;
+}): Promise<Plan> {
+  const { nodes, state, ctx, observed } = options;
+  const steps = new Map<string, PlannedStep>();
+  const order = topologicalOrder(nodes);
+  const done = new Set<string>();
+  // Read level by level: every node whose dependencies are read is read concurrently with its peers.
+  while (done.size < order.length) {
+    const level = order.filter((n) => !done.has(n.address) && n.dependsOn.every((d) => done.has(d)));
+    await Promise.all(
+      level.map(async (node) => {
+        steps.set(node.address, await planNode(ctx, node, state, steps, observed));
+        done.add(node.address);
+      }),
+    );
+  }
+  const wanted = new Set(nodes.map((n) => n.address));
+  const orphans = Object.entries(state.resources).filter(([addr]) => !wanted.has(addr));
+  const deletions = await Promise.all(
+    orphans.map(async ([addr, entry]): Promise<PlannedStep | null> => {
+      const kind = options.kinds.get(entry.kind);
+      if (!kind) throw new ReadError(addr, new Error(`unknown resource kind ${entry.kind} in state`));
+      const hostGoes = entry.hostedOn !== undefined && !wanted.has(entry.hostedOn);
+      const have = hostGoes ? entry.outputs : await readOrphan(ctx, kind, addr, entry.id, entry.outputs);
+      if (have === null) return null; // already gone: apply just forgets it
+      return {
+        address: addr,
+        kind,
+        action: "delete",
+        changes: [],
+        want: null,
+        have,
+        dependsOn: entry.dependsOn,
+        hostedOn: entry.hostedOn,
+        goesWithHost: hostGoes,
+      };
+    }),
+  );
+  const deleteSteps = deletions.filter((s): s is PlannedStep => s !== null);
+  return { steps: [...order.map((n) => steps.get(n.address)!), ...reverseOrder(deleteSteps)] };
+}
+
+async function readOrphan(ctx: unknown, kind: AnyKind, addr: string, id: string, outputs: unknown) {
+  try {
+    return await kind.read(ctx, id, outputs);
+  } catch (error) {
+    throw readError(addr, error);
+  }
+}
+
+/** Deletes run dependents first: reverse of the dependency order among the deleted. */
+function reverseOrder(steps: PlannedStep[]): PlannedStep[] {
+  const present = new Set(steps.map((s) => s.address));
+  const graph = steps.map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => present.has(d)) }));
+  return topologicalOrder(graph).reverse();
+}
+
+async function planNode(
+  ctx: unknown,
+  node: ResourceNode,
+  state: StateDocument,
+  steps: Map<string, PlannedStep>,
+  observed: Map<string, unknown>,
+): Promise<PlannedStep> {
+  const base = {
+    address: node.address,
+    kind: node.kind,
+    want: node.input,
+    dependsOn: node.dependsOn,
+    hostedOn: node.hostedOn,
+  };
+  const host = node.hostedOn ? steps.get(node.hostedOn) : undefined;
+  if (host && (host.action === "create" || host.action === "replace")) {
+    const reason = host.action === "replace" ? "its server is replaced" : undefined;
+    return { ...base, action: "create", changes: [], have: null, reason };
+  }
+  if (host?.have && host.kind.canHost && !host.kind.canHost(host.have)) {
+    return { ...base, action: "create", changes: [], have: null, reason: "its server is not running; set up once it is" };
+  }
+  const { have, adopted } = await observe(ctx, node, state);
+  if (have === null) {
+    const reason = state.resources[node.address] ? "deleted outside slipway" : undefined;
+    return { ...base, action: "create", changes: [], have: null, reason };
+  }
+  observed.set(node.address, have);
+  const changes = node.kind.diff(node.input, have);
+  const reason = adopted ? "found by name and adopted" : undefined;
+  if (changes.length === 0) return { ...base, action: "noop", changes, have, reason };
+  const action = changes.some((c) => c.forcesReplace) ? "replace" : "update";
+  return { ...base, action, changes, have, reason };
+}
