@@ -1,0 +1,183 @@
+/**
+ * The SSH executor (ssh2): one connection per host per run, reused by every command. The host key is
+ * pinned: a server must present exactly the key slipway generated for it, and a mismatch fails at once
+ * with an error that says so (never trust-on-first-use, never a silent accept). While a server boots,
+ * refused connections and not-yet-created users are retried until a deadline.
+ */
+import ssh2 from "ssh2";
+import { UserError } from "../errors.ts";
+import { sleep } from "../util/wait.ts";
+import { publicKeyBlob, type SshIdentity } from "./keys.ts";
+
+export interface HostTarget {
+  /** Logical name for messages and output prefixes, e.g. "web". */
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  /** The pinned host key, "ssh-ed25519 AAAA…". */
+  hostKey: string;
+}
+
+export interface RemoteResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class HostKeyMismatchError extends UserError {
+  constructor(target: HostTarget, presented: string) {
+    super(
+      `${target.name} (${target.address}:${target.port}) presented host key ${presented}, not the pinned ${target.hostKey.split(" ").slice(0, 2).join(" ")}. ` +
+        "Someone may be intercepting the connection, or the server was rebuilt outside slipway.",
+      {
+        hint: "If the server was rebuilt on purpose, run slipway up so slipway replaces it with one it knows.",
+      },
+    );
+  }
+}
+
+export class RemoteCommandError extends UserError {
+  readonly doing: string;
+  readonly result: RemoteResult;
+  constructor(target: HostTarget, doing: string, result: RemoteResult) {
+    const output = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-12).join("\n");
+    super(`${target.name}: ${doing} failed (exit ${result.code})${output ? `:\n${output}` : ""}`);
+    this.doing = doing;
+    this.result = result;
+  }
+}
+
+export class SshConnection {
+  readonly target: HostTarget;
+  private readonly client: ssh2.Client;
+
+  constructor(target: HostTarget, client: ssh2.Client) {
+    this.target = target;
+    this.client = client;
+  }
+
+  /** Runs one shell command line; resolves with its exit code and output, whatever the code. */
+  exec(
+    command: string,
+    options: { stdin?: string | Buffer; timeoutMs?: number } = {},
+  ): Promise<RemoteResult> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (error, stream) => {
+        if (error) return reject(error);
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        let code = 0;
+        const timer = options.timeoutMs
+          ? setTimeout(() => {
+              stream.close();
+              reject(new UserError(`${this.target.name}: command timed out after ${options.timeoutMs} ms`));
+            }, options.timeoutMs)
+          : undefined;
+        stream.on("data", (chunk: Buffer) => out.push(chunk));
+        stream.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+        stream.on("exit", (exitCode: number | null, signal?: string) => {
+          code = exitCode ?? (signal ? 128 : 1);
+        });
+        stream.on("close", () => {
+          clearTimeout(timer);
+          resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+        });
+        stream.end(options.stdin ?? "");
+      });
+    });
+  }
+
+  /** Runs a command and returns stdout; a non-zero exit throws RemoteCommandError naming `doing`. */
+  async run(command: string, doing: string, options: { stdin?: string | Buffer; timeoutMs?: number } = {}) {
+    const result = await this.exec(command, options);
+    if (result.code !== 0) throw new RemoteCommandError(this.target, doing, result);
+    return result.stdout;
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}
+
+const TRANSIENT =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|handshake|authentication methods failed|Connection lost/i;
+
+function connectOnce(target: HostTarget, identity: SshIdentity): Promise<ssh2.Client> {
+  const pinned = publicKeyBlob(target.hostKey);
+  const keyType = target.hostKey.trim().split(/\s+/)[0]!;
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    let mismatch: HostKeyMismatchError | undefined;
+    client.on("ready", () => resolve(client));
+    client.on("error", (error) => {
+      client.end();
+      reject(mismatch ?? error);
+    });
+    client.connect({
+      host: target.address,
+      port: target.port,
+      username: target.user,
+      privateKey: identity.privateKey,
+      readyTimeout: 15_000,
+      keepaliveInterval: 10_000,
+      // Ask for the pinned key's type, so a server with several host keys shows the one we pinned.
+      algorithms: { serverHostKey: [keyType as ssh2.ServerHostKeyAlgorithm] },
+      hostVerifier: (key: Buffer) => {
+        if (key.equals(pinned)) return true;
+        mismatch = new HostKeyMismatchError(target, `${keyType} ${key.toString("base64")}`);
+        return false;
+      },
+    });
+  });
+}
+
+/** Connections for one run, opened on first use and kept until closeAll. */
+export class SshPool {
+  private readonly connections = new Map<string, Promise<SshConnection>>();
+  private readonly identity: SshIdentity;
+  private readonly options: { connectTimeoutMs: number };
+
+  constructor(identity: SshIdentity, options: { connectTimeoutMs: number } = { connectTimeoutMs: 180_000 }) {
+    this.identity = identity;
+    this.options = options;
+  }
+
+  connect(target: HostTarget): Promise<SshConnection> {
+    const key = `${target.user}@${target.address}:${target.port}`;
+    let connection = this.connections.get(key);
+    if (!connection) {
+      connection = this.open(target);
+      this.connections.set(key, connection);
+      connection.catch(() => this.connections.delete(key));
+    }
+    return connection;
+  }
+
+  private async open(target: HostTarget): Promise<SshConnection> {
+    const deadline = Date.now() + this.options.connectTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return new SshConnection(target, await connectOnce(target, this.identity));
+      } catch (error) {
+        if (error instanceof HostKeyMismatchError) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        if (!TRANSIENT.test(message) || Date.now() > deadline) {
+          throw new UserError(
+            `cannot SSH to ${target.name} as ${target.user}@${target.address}:${target.port}: ${message}`,
+            {
+              hint: `slipway logs in with ${this.identity.path}; check the server runs and accepts that key.`,
+            },
+          );
+        }
+        await sleep(Math.min(500 * attempt, 3000));
+      }
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    const all = await Promise.allSettled(this.connections.values());
+    for (const c of all) if (c.status === "fulfilled") c.value.close();
+    this.connections.clear();
+  }
+}
