@@ -1,0 +1,60 @@
+/**
+ * The health gate of a release, as one shell script run on the host: run a probe every `interval` until
+ * it passes `healthyThreshold` times in a row, or give up at `deadline`. Running the loop remotely costs
+ * one SSH round trip however long the wait. The probe is an HTTP GET of the health path on the
+ * release's loopback port, a command inside the container, or — for a worker with neither — "the
+ * container is still running". Pure: returns argv.
+ */
+import type { Argv } from "../../util/shell.ts";
+
+export interface HealthCheck {
+  path: string;
+  /** All in milliseconds. */
+  interval: number;
+  timeout: number;
+  healthyThreshold: number;
+  deadline: number;
+  /** Run inside the container instead of the HTTP probe; exit 0 = healthy. */
+  command?: readonly string[];
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+/** The probe for a release container published at `hostPort` (null for workers without a port). */
+export function healthProbe(container: string, hostPort: string | null, check: HealthCheck): Argv {
+  const limit = seconds(check.timeout);
+  if (check.command) return ["timeout", limit, "docker", "exec", container, ...check.command];
+  if (hostPort)
+    return ["curl", "-fsS", "-o", "/dev/null", "--max-time", limit, `http://${hostPort}${check.path}`];
+  return [
+    "sh",
+    "-c",
+    '[ "$(docker inspect --format "{{.State.Running}}" "$1")" = true ]',
+    "running",
+    container,
+  ];
+}
+
+export function waitHealthy(probe: Argv, check: HealthCheck): Argv {
+  const script = [
+    "deadline=$1; threshold=$2; interval=$3; shift 3",
+    "ok=0; tries=0; start=$(date +%s%N)",
+    'while [ $(( ($(date +%s%N) - start) / 1000000 )) -lt "$deadline" ]; do',
+    "  tries=$((tries + 1))",
+    '  if "$@" >/dev/null 2>/tmp/slipway-health.err; then ok=$((ok + 1)); [ "$ok" -ge "$threshold" ] && { echo "healthy after $tries probes"; exit 0; }',
+    "  else ok=0; fi",
+    '  sleep "$interval"',
+    "done",
+    'echo "not healthy after $tries probes in $(( deadline / 1000 )) s: $(tail -c 300 /tmp/slipway-health.err)" >&2; exit 1',
+  ].join("\n");
+  return [
+    "sh",
+    "-c",
+    script,
+    "wait-healthy",
+    String(check.deadline),
+    String(check.healthyThreshold),
+    seconds(check.interval),
+    ...probe,
+  ];
+}

@@ -1,0 +1,36 @@
+/**
+ * Gets a release's image onto its host: pulls a registry image, or builds the service's Dockerfile on
+ * the host itself from the context streamed over SSH (no registry needed for a one-server stack). A built
+ * image is tagged with its context hash, so an unchanged context is never built twice.
+ */
+import { asRoot, type HostRef } from "../hosts/connector.ts";
+import type { SshConnection } from "../hosts/ssh.ts";
+import { contextTar } from "./build-context.ts";
+
+export interface ImageSpec extends HostRef {
+  image: string;
+  build?: { context: string; dockerfile: string; args: Record<string, string> };
+}
+
+export function buildArgv(spec: ImageSpec & { build: NonNullable<ImageSpec["build"]> }): string[] {
+  const args = Object.entries(spec.build.args).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
+  return ["docker", "build", "--quiet", "--tag", spec.image, "--file", spec.build.dockerfile, ...args, "-"];
+}
+
+export async function ensureImage(ssh: SshConnection, spec: ImageSpec): Promise<void> {
+  if (spec.build) {
+    const present = await ssh.exec(
+      asRoot(spec.user, ["docker", "image", "inspect", "--format", "{{.Id}}", spec.image]),
+    );
+    if (present.code === 0) return;
+    const tar = await contextTar(spec.build.context);
+    await ssh.run(asRoot(spec.user, buildArgv({ ...spec, build: spec.build })), `building ${spec.image}`, {
+      stdin: tar,
+      timeoutMs: 30 * 60_000,
+    });
+    return;
+  }
+  await ssh.run(asRoot(spec.user, ["docker", "pull", "--quiet", spec.image]), `pulling ${spec.image}`, {
+    timeoutMs: 30 * 60_000,
+  });
+}

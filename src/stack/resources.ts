@@ -1,0 +1,170 @@
+/**
+ * Turns a parsed stack into the resource graph the engine plans over: one node per cloud object, host
+ * setting and service release, with the dependencies between them. Pure apart from reading build
+ * contexts (to hash them); generated values (host keys) come in from state through `generated`.
+ */
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import type { Stack } from "../config/index.ts";
+import { address, type ResourceNode } from "../engine/resource.ts";
+import { dockerEngine } from "../hosts/docker-engine.ts";
+import { serverUserData } from "../hosts/user-data.ts";
+import { labelValue, ownershipLabels } from "../providers/hetzner/labels.ts";
+import { server } from "../providers/hetzner/server.ts";
+import { sshKey } from "../providers/hetzner/ssh-key.ts";
+import { contextHash } from "../services/build-context.ts";
+import { proxy } from "../services/proxy.ts";
+import { release } from "../services/release.ts";
+import type { SecretResolver } from "./secrets.ts";
+
+export interface HostKeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
+export interface GraphInputs {
+  stack: Stack;
+  configDir: string;
+  /** The key slipway logs in with. */
+  publicKey: string;
+  acme: { ca?: string; email?: string; caRootPem?: string };
+  secrets: SecretResolver;
+  /** The host key of a server (by its resource address), generated once and kept in state. */
+  hostKey: (serverAddress: string) => HostKeyPair;
+}
+
+export interface ServerInstance {
+  group: string;
+  /** Logical name: the group, or group-N when the group has several servers. */
+  name: string;
+  /** Hetzner name: <stack>-<name>. */
+  cloudName: string;
+  address: string;
+}
+
+export function serverInstances(stack: Stack): ServerInstance[] {
+  return Object.entries(stack.servers).flatMap(([group, spec]) =>
+    Array.from({ length: spec.count }, (_, i) => {
+      const name = spec.count === 1 ? group : `${group}-${i + 1}`;
+      return { group, name, cloudName: `${stack.name}-${name}`, address: address(server.kind, name) };
+    }),
+  );
+}
+
+function shortHash(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 12);
+}
+
+export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[]> {
+  const { stack } = inputs;
+  const user = stack.ssh.user;
+  const nodes: ResourceNode[] = [];
+  const keyAddress = address(sshKey.kind, "deploy");
+  nodes.push({
+    address: keyAddress,
+    kind: sshKey,
+    name: "deploy",
+    input: {
+      name: `${stack.name}-deploy`,
+      publicKey: inputs.publicKey,
+      labels: { ...stack.labels, ...ownershipLabels(stack.name, "ssh-key.deploy") },
+    },
+    dependsOn: [],
+  });
+
+  const instances = serverInstances(stack);
+  for (const instance of instances) {
+    const spec = stack.servers[instance.group]!;
+    const hostKey = inputs.hostKey(instance.address);
+    nodes.push({
+      address: instance.address,
+      kind: server,
+      name: instance.name,
+      input: {
+        name: instance.cloudName,
+        serverType: spec.type,
+        image: spec.image,
+        location: spec.location,
+        labels: {
+          ...stack.labels,
+          ...spec.labels,
+          "slipway/group": labelValue(instance.group),
+          ...ownershipLabels(stack.name, `server.${instance.name}`),
+        },
+        rootKeys: [inputs.publicKey],
+        userData: serverUserData({
+          user,
+          authorizedKeys: [inputs.publicKey, ...stack.ssh.authorizedKeys],
+          hostKey,
+        }),
+        hostKey: hostKey.publicKey,
+        ipv6: spec.ipv6,
+      },
+      dependsOn: [keyAddress],
+    });
+    nodes.push({
+      address: address(dockerEngine.kind, instance.name),
+      kind: dockerEngine,
+      name: instance.name,
+      input: { server: instance.address, user },
+      dependsOn: [instance.address],
+      hostedOn: instance.address,
+    });
+  }
+
+  const proxied = new Set<string>();
+  for (const [serviceName, service] of Object.entries(stack.services)) {
+    const env = inputs.secrets.resolveEnv(service.env, `services.${serviceName}.env`);
+    const build = service.build && {
+      context: resolve(inputs.configDir, service.build.context),
+      dockerfile: service.build.dockerfile,
+      args: service.build.args,
+    };
+    const image = build
+      ? `slipway/${stack.name}-${serviceName}:${(await contextHash(build.context, build.dockerfile, build.args)).slice(0, 12)}`
+      : service.image!;
+    const releaseId = shortHash({ image, env: env.values, port: service.port, command: service.command });
+    for (const instance of instances.filter((i) => service.servers.includes(i.group))) {
+      const engine = address(dockerEngine.kind, instance.name);
+      const proxyAddress = address(proxy.kind, instance.name);
+      if (service.domains.length > 0 && !proxied.has(instance.name)) {
+        proxied.add(instance.name);
+        nodes.push({
+          address: proxyAddress,
+          kind: proxy,
+          name: instance.name,
+          input: { server: instance.address, user, image: stack.proxy.image, acme: inputs.acme },
+          dependsOn: [engine],
+          hostedOn: instance.address,
+        });
+      }
+      nodes.push({
+        address: address(release.kind, `${serviceName}@${instance.name}`),
+        kind: release,
+        name: `${serviceName}@${instance.name}`,
+        input: {
+          server: instance.address,
+          user,
+          stack: stack.name,
+          service: serviceName,
+          release: releaseId,
+          image,
+          build,
+          port: service.port,
+          env: env.values,
+          secretKeys: env.secretKeys,
+          command: service.command,
+          domains: service.domains,
+          pathPrefix: service.pathPrefix,
+          securityHeaders: stack.proxy.securityHeaders,
+          healthcheck: service.healthcheck,
+          drain: service.drain,
+          keepReleases: service.keepReleases,
+        },
+        dependsOn: service.domains.length > 0 ? [engine, proxyAddress] : [engine],
+        hostedOn: instance.address,
+      });
+    }
+  }
+  return nodes;
+}
