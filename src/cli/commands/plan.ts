@@ -1,0 +1,29 @@
+/** `slipway plan`: what `up` would change, read from reality. --detailed-exitcode: 0 none, 2 pending. */
+import { defineCommand } from "citty";
+import { pendingSteps } from "../../engine/plan.ts";
+import { openSession } from "../../stack/session.ts";
+import { globalArgs } from "../args.ts";
+import { json, out } from "../output.ts";
+import { planJson, renderPlan } from "../render-plan.ts";
+import { planSession } from "../stack-run.ts";
+import { warnUnsupported } from "../unsupported.ts";
+
+export const planCommand = defineCommand({
+  meta: { name: "plan", description: "Show what `up` would change" },
+  args: {
+    ...globalArgs,
+    "detailed-exitcode": { type: "boolean", description: "Exit 2 when there are changes, 0 when none" },
+  },
+  async run({ args }) {
+    const session = await openSession(args.config);
+    try {
+      warnUnsupported(session.stack);
+      const plan = await planSession(session);
+      if (args.json) json(planJson(plan));
+      else out(renderPlan(plan));
+      return args["detailed-exitcode"] && pendingSteps(plan).length > 0 ? 2 : 0;
+    } finally {
+      await session.close();
+    }
+  },
+});

@@ -1,0 +1,50 @@
+/** `slipway up`: makes reality match the stack file, after showing the plan. */
+import { defineCommand } from "citty";
+import { pendingSteps } from "../../engine/plan.ts";
+import { UsageError } from "../../errors.ts";
+import { openSession } from "../../stack/session.ts";
+import { globalArgs } from "../args.ts";
+import { confirm } from "../confirm.ts";
+import { out, paint, progress } from "../output.ts";
+import { renderPlan } from "../render-plan.ts";
+import { applySession, planSession } from "../stack-run.ts";
+import { warnUnsupported } from "../unsupported.ts";
+import { printEndpoints } from "./status.ts";
+
+export const upCommand = defineCommand({
+  meta: { name: "up", description: "Create or update everything the stack describes" },
+  args: {
+    ...globalArgs,
+    concurrency: {
+      type: "string",
+      description: "Operations run at once (default 10)",
+      valueHint: "N",
+      default: "10",
+    },
+  },
+  async run({ args }) {
+    const concurrency = Number(args.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new UsageError(`--concurrency: expected a whole number of at least 1, got "${args.concurrency}"`);
+    }
+    const started = Date.now();
+    const session = await openSession(args.config);
+    try {
+      warnUnsupported(session.stack);
+      const plan = await planSession(session);
+      out(renderPlan(plan));
+      if (pendingSteps(plan).length === 0) return 0;
+      if (!(await confirm("\nApply these changes?", args.yes))) {
+        out("Nothing changed.");
+        return 1;
+      }
+      await applySession(session, plan, { concurrency });
+      progress(`up finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      out(paint("green", "\nThe stack is up."));
+      await printEndpoints(session);
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+});

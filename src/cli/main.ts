@@ -1,0 +1,70 @@
+/**
+ * The slipway command line: parses argv with citty, runs one command, and maps failures to exit codes
+ * (0 ok, 1 failure, 2 usage or config error). User errors print their message alone; anything else
+ * is a bug and prints its stack.
+ */
+import { type CommandDef, runCommand } from "citty";
+import { UserError } from "../errors.ts";
+import { checkArgs, UNKNOWN_COMMAND } from "./args.ts";
+import { destroyCommand } from "./commands/destroy.ts";
+import { planCommand } from "./commands/plan.ts";
+import { sandboxCommand } from "./commands/sandbox.ts";
+import { statusCommand } from "./commands/status.ts";
+import { upCommand } from "./commands/up.ts";
+import { validateCommand } from "./commands/validate.ts";
+import { err, out, paint, plain, setColor } from "./output.ts";
+
+const VERSION = "0.1.0";
+
+export const rootCommand: CommandDef = {
+  meta: {
+    name: "slipway",
+    version: VERSION,
+    description: "From an empty cloud account to a hardened production stack.",
+  },
+  subCommands: {
+    validate: validateCommand,
+    plan: planCommand,
+    up: upCommand,
+    destroy: destroyCommand,
+    status: statusCommand,
+    sandbox: sandboxCommand,
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--no-color")) setColor(false);
+  try {
+    const usage = await checkArgs(rootCommand, argv);
+    if (usage !== null) {
+      const help = argv.length === 0 || argv.includes("--help") || argv.includes("-h");
+      (help ? out : err)(plain(usage));
+      return help ? 0 : 2;
+    }
+    if (argv.includes("--version") || argv.includes("-v")) {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    const { result } = await runCommand(rootCommand, { rawArgs: argv });
+    return typeof result === "number" ? result : 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof UserError) {
+    err(`${paint("red", "Error:")} ${error.message}`);
+    if (error.hint) err(error.hint);
+    return error.exitCode;
+  }
+  if ((error as { code?: string }).code === UNKNOWN_COMMAND) {
+    err(`${paint("red", "Error:")} ${(error as Error).message}`);
+    return 2;
+  }
+  err(
+    `${paint("red", "slipway hit a bug:")} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  err("Please report it with the command you ran and the output above.");
+  return 1;
+}

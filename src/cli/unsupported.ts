@@ -1,0 +1,44 @@
+/**
+ * Parts of a stack file this version validates but does not apply yet. Saying so beats a plan that
+ * silently leaves out the firewall the user asked for.
+ */
+import type { Stack } from "../config/index.ts";
+import { warn } from "./output.ts";
+
+export function unsupportedParts(stack: Stack): string[] {
+  const parts: string[] = [];
+  const nonEmpty = (name: string, record: Record<string, unknown>) => {
+    if (Object.keys(record).length > 0) parts.push(name);
+  };
+  nonEmpty("networks", stack.networks);
+  nonEmpty("firewalls", stack.firewalls);
+  nonEmpty("loadBalancers", stack.loadBalancers);
+  nonEmpty("volumes", stack.volumes);
+  nonEmpty("placementGroups", stack.placementGroups);
+  nonEmpty("accessories", stack.accessories);
+  nonEmpty("buckets", stack.buckets);
+  nonEmpty("backups", stack.backups);
+  if (stack.dns) parts.push("dns");
+  const { ufw, fail2ban, upgrades, swap, packages, sysctl } = stack.hosts;
+  if (ufw.enabled || fail2ban.enabled || upgrades.enabled)
+    parts.push("hosts hardening (ufw, fail2ban, upgrades)");
+  if (swap !== undefined || packages.length > 0 || Object.keys(sysctl).length > 0)
+    parts.push("hosts.swap/packages/sysctl");
+  if (stack.registry) parts.push("registry");
+  if (stack.ssh.bastion) parts.push("ssh.bastion");
+  if (stack.proxy.redirectWww) parts.push("proxy.redirectWww");
+  for (const [name, service] of Object.entries(stack.services)) {
+    if (service.runtime === "swarm") parts.push(`services.${name}.runtime "swarm"`);
+    if (service.replicas > 1) parts.push(`services.${name}.replicas > 1`);
+    if (service.hooks.preDeploy || service.hooks.postDeploy) parts.push(`services.${name}.hooks`);
+    if (service.mounts.length > 0) parts.push(`services.${name}.mounts`);
+    if (Object.keys(service.secrets).length > 0) parts.push(`services.${name}.secrets`);
+  }
+  return parts;
+}
+
+export function warnUnsupported(stack: Stack): void {
+  const parts = unsupportedParts(stack);
+  if (parts.length === 0) return;
+  warn(`this version of slipway validates but does not yet apply: ${parts.join(", ")}`);
+}
