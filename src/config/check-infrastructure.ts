@@ -73,7 +73,7 @@ function checkServers(stack: Body, findings: Findings): void {
       if (attachment.ips.length !== server.count) {
         findings.fail(
           [...path, "ips"],
-          `lists ${attachment.ips.length} addresses for ${server.count} server(s); give one per server`,
+          `lists ${plural(attachment.ips.length, "address", "addresses")} for ${plural(server.count, "server", "servers")}; give one per server`,
         );
       }
       const subnetRange = cidr4Range(network!.subnets[attachment.subnet!]!.ipRange)!;
@@ -219,4 +219,8 @@ function checkAccess(stack: Body, findings: Findings): void {
       `does not allow the SSH port ${sshPort}, so slipway would lock itself out; add { port: ${sshPort} }`,
     );
   }
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -7,13 +7,13 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createJiti } from "jiti";
-import { type ConfigIssue, StackConfigError } from "./issues.ts";
+import { StackConfigError } from "./issues.ts";
 import { type ParseOptions, parseStack } from "./parse.ts";
 import type { Stack } from "./stack.ts";
 
-/** The package entry, aliased as "slipway" for config files. */
+/** The package entry, which config files import as "slipway". */
 const ENTRY = fileURLToPath(new URL("../index.ts", import.meta.url));
 
 export interface LoadedStack {
@@ -33,23 +33,28 @@ export function displayPath(file: string): string {
 export async function loadStack(configPath: string, options: ParseOptions = {}): Promise<LoadedStack> {
   const file = resolve(configPath);
   const shown = displayPath(file);
-  const fail = (message: string, path = "", hint?: string): never => {
-    throw new StackConfigError(
-      [{ path, message } satisfies ConfigIssue],
-      shown,
-      hint === undefined ? {} : { hint },
-    );
+  const fail = (message: string): never => {
+    throw new StackConfigError([{ path: "", message }], shown);
   };
   if (!existsSync(file)) {
-    fail(`no stack file at ${file}; create one with \`slipway init\` or pass -c <file>`, "", "slipway init");
+    // The message names the file itself, so no "(file)" suffix.
+    const message = `no stack file at ${file}; create one with \`slipway init\` or pass -c <file>`;
+    throw new StackConfigError([{ path: "", message }]);
   }
-  if (!statSync(file).isFile())
-    fail(`${file} is a directory; pass the stack file, e.g. -c ${shown}/slipway.config.ts`);
+  if (!statSync(file).isFile()) {
+    throw new StackConfigError([
+      {
+        path: "",
+        message: `${file} is a directory; pass the stack file, e.g. -c ${shown}/slipway.config.ts`,
+      },
+    ]);
+  }
 
   const jiti = createJiti(import.meta.url, {
     alias: { slipway: ENTRY },
+    // The entry as this process already loaded it: no second transpile, and one copy of the module.
+    virtualModules: { slipway: await import(pathToFileURL(ENTRY).href) },
     moduleCache: false,
-    fsCache: false,
     interopDefault: false,
   });
   let module: unknown;

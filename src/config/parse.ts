@@ -42,6 +42,13 @@ export function parseStack(raw: unknown, file?: string, options: ParseOptions = 
 
   for (const [name, override] of Object.entries(environments)) {
     if (!isPlainObject(override) || name === BASE_ENVIRONMENT) continue; // reported by the base schema
+    if (typeof raw.name === "string" && raw.name.length + name.length + 1 > 40) {
+      issues.push({
+        path: `environments.${name}`,
+        message: `the stack would be named "${raw.name}-${name}", longer than 40 characters; shorten one of the names`,
+      });
+      continue;
+    }
     const merged = environmentInput(raw, name, override);
     const result = validate(merged, name);
     if (result.success) {

@@ -1,13 +1,20 @@
-"""The hello example's web app: a page, a health endpoint, and the release it runs, from the environment."""
+"""The hello example's web app: a page and a health endpoint, configured from the environment.
+
+On SIGTERM it stops accepting connections and finishes the requests in flight before exiting, which is
+what lets slipway drain an old release without failing a single request.
+"""
 import http.server
 import os
+import signal
 import socket
+import threading
 
 GREETING = os.environ.get("GREETING", "Hello")
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = 5  # idle keep-alive connections close, so a shutdown never waits on them for long
 
     def do_GET(self):
         if self.path == "/health":
@@ -27,7 +34,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         print(f"{self.address_string()} {fmt % args}", flush=True)
 
 
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = False  # server_close() waits for requests in flight
+    block_on_close = True
+
+
 if __name__ == "__main__":
-    server = http.server.ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("PORT", "8080"))), Handler)
-    server.daemon_threads = True
+    server = Server(("0.0.0.0", int(os.environ.get("PORT", "8080"))), Handler)
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     server.serve_forever()
+    server.server_close()

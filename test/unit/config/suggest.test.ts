@@ -6,6 +6,7 @@ describe("editDistance", () => {
     ["", "", 0],
     ["abc", "", 3],
     ["kitten", "sitting", 3],
+    ["wbe", "web", 1],
     ["helthcheck", "healthcheck", 1],
   ])("between %j and %j is %i", (a, b, distance) => {
     expect(editDistance(a, b)).toBe(distance);
