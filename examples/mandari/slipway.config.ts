@@ -21,7 +21,8 @@
  * so two copies would drift apart; slipway runs one instance on the master, reachable from both nodes
  * over the private network. The seed's AES-256-GCM at rest is, for backups, restic's and pgBackRest's
  * AES-256 encryption under `passphrase`. DNS lives in Cloudflare (unproxied), the only DNS provider
- * slipway drives; mandari.de becomes mandari.example.com.
+ * slipway drives; mandari.de becomes mandari.example.com. Uploads live on each node's own volume, as
+ * in the seed, so `backups.files` copies the master's; moving them to a bucket would remove that gap.
  */
 import { defineStack, secret } from "slipway";
 

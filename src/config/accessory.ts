@@ -55,6 +55,7 @@ const Settings = z
   .default({});
 
 export const Postgres = z.strictObject({
+  /** Kind of accessory. */
   type: z.literal("postgres"),
   ...common,
   /** Major (or exact) version. Default "16". */
@@ -72,6 +73,7 @@ export const Postgres = z.strictObject({
 });
 
 export const Redis = z.strictObject({
+  /** Kind of accessory. */
   type: z.literal("redis"),
   ...common,
   /** Default "7". */
@@ -83,6 +85,7 @@ export const Redis = z.strictObject({
 });
 
 export const Meilisearch = z.strictObject({
+  /** Kind of accessory. */
   type: z.literal("meilisearch"),
   ...common,
   /** Default "1.11". */
@@ -92,8 +95,10 @@ export const Meilisearch = z.strictObject({
 });
 
 export const GenericAccessory = z.strictObject({
+  /** Kind of accessory: any image. */
   type: z.literal("generic"),
   ...common,
+  /** Image to run. @example "registry.example.com/minio:2024" */
   image: ImageRef,
   /** Overrides the image's command. @example ["--save", "60", "1"] */
   command: Command.optional(),
