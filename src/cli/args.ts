@@ -32,8 +32,14 @@ async function resolve<T>(
   return typeof value === "function" ? await (value as () => T | Promise<T>)() : await value;
 }
 
-/** Returns usage text to print (for --help or a bare group command), null to run, or throws UsageError. */
-export async function checkArgs(root: CommandDef, argv: string[]): Promise<string | null> {
+export type Resolved = { usage: string } | { command: CommandDef; rest: string[] };
+
+/**
+ * Finds the command argv names and checks its flags: returns usage text to print (for --help or a bare
+ * group command), or the leaf command with its own arguments; throws UsageError on a mistake.
+ * The CLI runs the leaf itself, because citty drops the return value (our exit code) of subcommands.
+ */
+export async function resolveCommand(root: CommandDef, argv: string[]): Promise<Resolved> {
   let command = root;
   let parent: CommandDef | undefined;
   let index = 0;
@@ -62,10 +68,12 @@ export async function checkArgs(root: CommandDef, argv: string[]): Promise<strin
     index++;
   }
   const rest = argv.slice(index);
-  if (rest.includes("--help") || rest.includes("-h")) return renderUsage(command, parent);
-  if (!command.run) return renderUsage(command, parent);
+  const dashDash = rest.indexOf("--");
+  const own = dashDash === -1 ? rest : rest.slice(0, dashDash);
+  if (own.includes("--help") || own.includes("-h") || !command.run)
+    return { usage: await renderUsage(command, parent) };
   checkFlags((await resolve(command.args)) ?? {}, rest, path.join(" "));
-  return null;
+  return { command, rest };
 }
 
 function checkFlags(args: ArgsDef, tokens: string[], commandName: string): void {

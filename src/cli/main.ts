@@ -5,7 +5,7 @@
  */
 import { type CommandDef, runCommand } from "citty";
 import { UserError } from "../errors.ts";
-import { checkArgs, UNKNOWN_COMMAND } from "./args.ts";
+import { resolveCommand, UNKNOWN_COMMAND } from "./args.ts";
 import { destroyCommand } from "./commands/destroy.ts";
 import { planCommand } from "./commands/plan.ts";
 import { sandboxCommand } from "./commands/sandbox.ts";
@@ -35,17 +35,17 @@ export const rootCommand: CommandDef = {
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes("--no-color")) setColor(false);
   try {
-    const usage = await checkArgs(rootCommand, argv);
-    if (usage !== null) {
-      const help = argv.length === 0 || argv.includes("--help") || argv.includes("-h");
-      (help ? out : err)(plain(usage));
-      return help ? 0 : 2;
-    }
-    if (argv.includes("--version") || argv.includes("-v")) {
-      process.stdout.write(`${VERSION}\n`);
+    if (argv[0] === "--version" || argv[0] === "-v") {
+      out(VERSION);
       return 0;
     }
-    const { result } = await runCommand(rootCommand, { rawArgs: argv });
+    const resolved = await resolveCommand(rootCommand, argv);
+    if ("usage" in resolved) {
+      const help = argv.length === 0 || argv.includes("--help") || argv.includes("-h");
+      (help ? out : err)(plain(resolved.usage));
+      return help ? 0 : 2;
+    }
+    const { result } = await runCommand(resolved.command, { rawArgs: resolved.rest });
     return typeof result === "number" ? result : 0;
   } catch (error) {
     return reportError(error);

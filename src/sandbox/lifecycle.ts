@@ -143,7 +143,11 @@ async function restartStoppedServers(files: SandboxFiles): Promise<void> {
   await rm(file);
 }
 
-export async function sandboxDown(files: SandboxFiles, options: { purge: boolean }, log: Log): Promise<void> {
+export async function sandboxDown(
+  files: SandboxFiles,
+  options: { purge: boolean; keepImages?: boolean },
+  log: Log,
+): Promise<void> {
   await stopDaemon(files);
   if (!(await engineRunning())) {
     if (options.purge) await removeHostRules(files);
@@ -160,9 +164,11 @@ export async function sandboxDown(files: SandboxFiles, options: { purge: boolean
     await docker(["volume", "rm", "--force", ...volumes, REGISTRY_VOLUME]);
     await removeNetwork();
     await removeHostRules(files);
-    const images = (await docker(["images", "--quiet", "--filter", `label=${SANDBOX_LABEL}`])).split("\n");
-    const tags = [...Object.values(IMAGES).map((i) => i.tag), BASE_IMAGE];
-    await docker(["rmi", "--force", ...new Set([...images.filter(Boolean), ...tags])]).catch(() => {});
+    if (!options.keepImages) {
+      const images = (await docker(["images", "--quiet", "--filter", `label=${SANDBOX_LABEL}`])).split("\n");
+      const tags = [...Object.values(IMAGES).map((i) => i.tag), BASE_IMAGE];
+      await docker(["rmi", "--force", ...new Set([...images.filter(Boolean), ...tags])]).catch(() => {});
+    }
     await rm(files.home, { recursive: true, force: true });
     return;
   }

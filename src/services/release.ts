@@ -5,6 +5,7 @@
  * healthy is removed and the old one keeps serving. Earlier releases stay on the host, stopped, for
  * rollback; the host's containers and Caddy's route are the truth, not our state.
  */
+import { createHash } from "node:crypto";
 import { type Change, change, type ResourceKind } from "../engine/resource.ts";
 import { UserError } from "../errors.ts";
 import { asRoot, type HostConnector, type HostRef } from "../hosts/connector.ts";
@@ -14,6 +15,8 @@ import { ROUTES_PATH, routeId, routeUpstream, serviceRoute } from "./commands/ca
 import {
   containerName,
   envFilePath,
+  LABEL_RELEASE,
+  LABEL_SPEC,
   listReleases,
   removeContainer,
   runRelease,
@@ -43,6 +46,10 @@ export interface ReleaseInput extends HostRef {
   /** Milliseconds an old release gets to finish in-flight requests. */
   drain: number;
   keepReleases: number;
+  memory?: number;
+  cpus?: number;
+  /** User (name or uid:gid) the container's process runs as. */
+  runAs?: string;
 }
 
 export interface HostRelease {
@@ -51,6 +58,42 @@ export interface HostRelease {
   running: boolean;
   created: string;
   hostPort: string | null;
+  /** What the release is made of, from its label; null for containers made before labels existed. */
+  spec: ReleaseComposition | null;
+}
+
+/** The parts of a release a plan reports on. Secret env values appear only as a hash. */
+export interface ReleaseComposition {
+  image: string;
+  port: number | null;
+  command: string[] | null;
+  env: Record<string, string>;
+}
+
+export function composition(want: ReleaseInput): ReleaseComposition {
+  const env = Object.fromEntries(
+    Object.entries(want.env).map(([key, value]) => [
+      key,
+      want.secretKeys.includes(key)
+        ? `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 16)}`
+        : value,
+    ]),
+  );
+  return { image: want.image, port: want.port ?? null, command: want.command ?? null, env };
+}
+
+/** Field-level changes between the serving release and the wanted one. */
+export function compositionChanges(have: ReleaseComposition, want: ReleaseInput): Change[] {
+  const next = composition(want);
+  const keys = [...new Set([...Object.keys(have.env), ...Object.keys(next.env)])].sort();
+  return [
+    ...change("image", have.image, next.image),
+    ...change("port", have.port, next.port),
+    ...change("command", have.command, next.command),
+    ...keys.flatMap((key) =>
+      change(`env.${key}`, have.env[key], next.env[key], { sensitive: want.secretKeys.includes(key) }),
+    ),
+  ];
 }
 
 export interface ObservedRelease extends HostRef {
@@ -66,13 +109,23 @@ export interface ObservedRelease extends HostRef {
 
 type Ctx = { hosts: HostConnector };
 
+/** Parses listReleases output (name, host port, labels JSON, running, created; tab-separated), newest first. */
 export function parseReleases(output: string): HostRelease[] {
   return output
     .split("\n")
     .filter((line) => line.trim())
     .map((line) => {
-      const [name = "", release = "", running = "", created = "", hostPort = ""] = line.trim().split(" ");
-      return { name, release, running: running === "true", created, hostPort: hostPort || null };
+      const [name = "", hostPort = "", labelsJson = "{}", running = "", created = ""] = line.split("\t");
+      const labels = JSON.parse(labelsJson || "{}") as Record<string, string> | null;
+      const specLabel = labels?.[LABEL_SPEC];
+      return {
+        name,
+        release: labels?.[LABEL_RELEASE] ?? "",
+        running: running.trim() === "true",
+        created: created.trim(),
+        hostPort: hostPort.trim() || null,
+        spec: specLabel ? (JSON.parse(specLabel) as ReleaseComposition) : null,
+      };
     })
     .sort((a, b) => b.created.localeCompare(a.created));
 }
@@ -136,7 +189,7 @@ async function startRelease(ssh: SshConnection, want: ReleaseInput, existing: Ho
       stdin: envFile(want),
     },
   );
-  const spec = { ...want, envFile: envPath };
+  const spec = { ...want, envFile: envPath, spec: JSON.stringify(composition(want)) };
   await ssh.run(asRoot(want.user, runRelease(spec)), `starting ${name}`);
 }
 
@@ -232,7 +285,14 @@ export const release: ResourceKind<ReleaseInput, ObservedRelease, Ctx> = {
 
   diff(want, have): Change[] {
     const route = want.port !== undefined && want.domains.length > 0 ? routeFor(want, UPSTREAM) : null;
-    return [...change("release", have.release, want.release), ...change("route", have.route, route)];
+    const serving = have.releases.find((r) => r.release === have.release);
+    const parts =
+      have.release !== want.release && serving?.spec ? compositionChanges(serving.spec, want) : [];
+    return [
+      ...change("release", have.release, want.release),
+      ...parts,
+      ...change("route", have.route, route),
+    ];
   },
 
   describe: (want) => ({

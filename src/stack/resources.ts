@@ -123,7 +123,13 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
     const image = build
       ? `slipway/${stack.name}-${serviceName}:${(await contextHash(build.context, build.dockerfile, build.args)).slice(0, 12)}`
       : service.image!;
-    const releaseId = shortHash({ image, env: env.values, port: service.port, command: service.command });
+    const releaseId = shortHash({
+      image,
+      env: env.values,
+      port: service.port,
+      command: service.command,
+      limits: [service.memory, service.cpus, service.user],
+    });
     for (const instance of instances.filter((i) => service.servers.includes(i.group))) {
       const engine = address(dockerEngine.kind, instance.name);
       const proxyAddress = address(proxy.kind, instance.name);
@@ -160,6 +166,9 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
           healthcheck: service.healthcheck,
           drain: service.drain,
           keepReleases: service.keepReleases,
+          memory: service.memory,
+          cpus: service.cpus,
+          runAs: service.user,
         },
         dependsOn: service.domains.length > 0 ? [engine, proxyAddress] : [engine],
         hostedOn: instance.address,

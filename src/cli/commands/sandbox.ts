@@ -33,9 +33,11 @@ const down = defineCommand({
       type: "boolean",
       description: "Remove every container, volume, network, image and rule it made",
     },
+    "keep-images": { type: "boolean", description: "With --purge: keep the built images for a faster next start" },
   },
   async run({ args }) {
-    await sandboxDown(currentSandbox(), { purge: args.purge === true }, progress);
+    const options = { purge: args.purge === true, keepImages: args["keep-images"] === true };
+    await sandboxDown(currentSandbox(), options, progress);
     out(args.purge ? "The sandbox is gone." : "The sandbox is stopped; `slipway sandbox up` resumes it.");
   },
 });
