@@ -1,0 +1,25 @@
+// Sums vitest JSON reports (and failed static checks) into the one-line total CI reads:
+// "N passed, N failed" plus ", N skipped" when any were skipped. Exits non-zero if anything failed.
+import { existsSync, readFileSync } from "node:fs";
+
+const [checksFailed, ...reports] = process.argv.slice(2);
+let passed = 0;
+let failed = Number(checksFailed) || 0;
+let skipped = 0;
+for (const file of reports) {
+  if (!existsSync(file)) {
+    failed += 1; // the suite did not even produce a report
+    continue;
+  }
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  // A file that fails to load (or a failing hook) fails no test of its own: count it once.
+  for (const suite of report.testResults ?? []) {
+    const failedInside = (suite.assertionResults ?? []).some((t) => t.status === "failed");
+    if (suite.status === "failed" && !failedInside) failed += 1;
+  }
+  skipped += report.numPendingTests + report.numTodoTests;
+}
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);
+process.exit(failed > 0 ? 1 : 0);
