@@ -48,8 +48,10 @@ const common = {
   dependsOn: z.array(resourceName("accessory", "db")).default([]),
 };
 
+const SETTING_MESSAGE = "expected a string, number or boolean such as 200";
+
 const Settings = z
-  .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]), {
+  .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()], { error: SETTING_MESSAGE }), {
     error: "expected settings such as { max_connections: 200 }",
   })
   .default({});

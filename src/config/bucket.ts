@@ -10,7 +10,7 @@ export const BUCKET_NAME = /^(?=.{3,63}$)[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
 
 export const LifecycleRule = z.strictObject({
   /** Objects under this key prefix. Default "" (all). @example "tmp/" */
-  prefix: z.string().default(""),
+  prefix: z.string({ error: 'expected a key prefix such as "tmp/"' }).default(""),
   /** Delete current objects this many days after creation. @example 90 */
   expireDays: integer(1, 36500, 90).optional(),
   /** Delete old versions this many days after they were replaced (versioned buckets). @example 30 */

@@ -24,7 +24,7 @@ export const Build = z.strictObject({
   /** Build arguments (`--build-arg`). Default {}. @example { NODE_VERSION: "20" } */
   args: z.record(EnvName, z.string({ error: 'expected a string such as "20"' })).default({}),
   /** Stage of a multi-stage Dockerfile to build. @example "production" */
-  target: z.string().min(1).optional(),
+  target: z.string({ error: 'expected a stage name such as "production"' }).min(1).optional(),
   /** Platform to build for. Default: the servers' architecture. @example "linux/arm64" */
   platform: z
     .enum(["linux/amd64", "linux/arm64"], { error: 'expected "linux/amd64" or "linux/arm64"' })

@@ -33,7 +33,7 @@ export const DnsRecord = z.strictObject({
   /** MX priority. @example 10 */
   priority: integer(0, 65535, 10).optional(),
   /** Note kept with the record in Cloudflare. */
-  comment: z.string().max(100).optional(),
+  comment: z.string({ error: 'expected a note such as "mail"' }).max(100).optional(),
 });
 export type DnsRecord = z.infer<typeof DnsRecord>;
 

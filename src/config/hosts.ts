@@ -7,7 +7,7 @@ import { z } from "zod";
 import { Duration } from "./duration.ts";
 import { Source } from "./firewall.ts";
 import { PortRange } from "./net.ts";
-import { oneOf, text } from "./primitives.ts";
+import { integer, oneOf, text } from "./primitives.ts";
 import { Size } from "./size.ts";
 
 const bool = z.boolean({ error: "expected true or false" });
@@ -41,7 +41,7 @@ export const Fail2ban = z.strictObject({
   /** Ban addresses that fail SSH logins. Default true. */
   enabled: bool.default(true),
   /** Failures within `findTime` that trigger a ban. Default 5. */
-  maxRetry: z.number().int().min(1).max(100).default(5),
+  maxRetry: integer(1, 100, 5).default(5),
   /** Window for counting failures. Default "10m". */
   findTime: Duration.default(600_000),
   /** Ban length. Default "1h". */

@@ -79,6 +79,7 @@ const KINDS: Record<string, string> = {
   array: "a list such as [ … ]",
   boolean: "true or false",
   number: "a number",
+  int: "a whole number",
   string: "a string",
 };
 
@@ -106,5 +107,8 @@ export const errorMap: z.core.$ZodErrorMap = (iss) => {
   }
   if (iss.code === "invalid_value")
     return `expected ${iss.values.map((v) => JSON.stringify(v)).join(" or ")}`;
-  return undefined;
+  if (iss.code === "invalid_format") {
+    return iss.format === "regex" ? "expected a different format" : `expected a valid ${iss.format}`;
+  }
+  return "invalid value";
 };

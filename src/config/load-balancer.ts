@@ -47,7 +47,7 @@ export const LoadBalancerHttp = z.strictObject({
   /** Pin a client to one target with a cookie. Default false. */
   stickySessions: bool.default(false),
   /** Cookie used for sticky sessions. Default "HCLBSTICKY". */
-  cookieName: z.string().min(1).default("HCLBSTICKY"),
+  cookieName: text(/^[A-Za-z0-9_-]+$/, 'expected a cookie name such as "HCLBSTICKY"').default("HCLBSTICKY"),
   /** Lifetime of the sticky cookie. Default "5m". */
   cookieLifetime: Duration.default(300_000),
   /** For https services: also answer port 80 with a redirect to https. Default false. */

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { Duration } from "./duration.ts";
-import { Hostname, integer, resourceName } from "./primitives.ts";
+import { Hostname, integer, resourceName, text } from "./primitives.ts";
 import { secretOr } from "./secret.ts";
 import { Size } from "./size.ts";
 
@@ -16,7 +16,7 @@ export const Dozzle = z
     /** Serve the UI here through Caddy. Default: no domain (use `slipway ssh` port forwarding). @example "logs.example.com" */
     domain: Hostname.optional(),
     /** UI login. Default "admin". */
-    username: z.string().min(1).default("admin"),
+    username: text(/^[^\s:]+$/, 'expected a user name such as "admin"').default("admin"),
     /** UI password; required with `domain`. @example secret("DOZZLE_PASSWORD") */
     password: secretOr("s3cret", "DOZZLE_PASSWORD").optional(),
   })

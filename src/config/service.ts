@@ -66,7 +66,10 @@ export const Service = z
     /** CPU limit. @example 0.5 */
     cpus: cpus.optional(),
     /** User (name or uid:gid) the process runs as. @example "1000:1000" */
-    user: z.string().min(1).optional(),
+    user: text(
+      /^[a-z_][a-z0-9_-]*$|^\d+(?::\d+)?$/,
+      'expected a user such as "node" or "1000:1000"',
+    ).optional(),
     /** Accessories or services that must be running first. Default []. @example ["db", "cache"] */
     dependsOn: z.array(resourceName("accessory or service", "db")).default([]),
     /** Releases kept on each server for `slipway rollback`. Default 5. */

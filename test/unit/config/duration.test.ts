@@ -1,3 +1,4 @@
+/** Durations (to milliseconds) and sizes (to MiB), as parsing tables and in a stack. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatDuration, parseDuration } from "../../../src/config/duration.ts";

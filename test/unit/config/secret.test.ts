@@ -1,3 +1,4 @@
+/** Secret refs: the frozen value `secret()` returns, the guard, and where refs may stand in a stack. */
 import { describe, expect, it } from "vitest";
 import { isSecretRef, parseStack, secret } from "../../../src/config/index.ts";
 import { issuesOf, withStack } from "./helpers.ts";

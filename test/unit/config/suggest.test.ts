@@ -1,3 +1,4 @@
+/** Suggestions for misspelt names: distances, the closest candidate, and the quoting of lists. */
 import { describe, expect, it } from "vitest";
 import { closest, editDistance, listOf } from "../../../src/config/suggest.ts";
 
