@@ -1,7 +1,8 @@
 /**
  * loadStack: reads a TypeScript stack file with no build step (jiti transpiles it in memory) and
  * validates its default export. `import … from "slipway"` inside the file resolves to this checkout's
- * src/index.ts through an alias, so a config anywhere on disk works without installing slipway there.
+ * src/index.ts (the module this process already loaded, with an alias to the file behind it), so a
+ * config anywhere on disk works without installing slipway there.
  * Every failure (missing file, syntax error, a throw while evaluating, a bad export) becomes a
  * StackConfigError whose message names the file and line, never a stack trace.
  */

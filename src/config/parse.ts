@@ -3,6 +3,7 @@
  * caused by an environment's override is reported under `environments.<name>`; one the override did not
  * touch is reported at its own path (once, even if every environment inherits it).
  */
+import type { z } from "zod";
 import { BASE_ENVIRONMENT, isPlainObject, mergeOverride, overrideHas } from "./environments.ts";
 import { type ConfigIssue, errorMap, fromZodIssues, StackConfigError } from "./issues.ts";
 import { type Stack, stackSchema } from "./stack.ts";
@@ -55,8 +56,9 @@ export function parseStack(raw: unknown, file?: string, options: ParseOptions = 
       if (options.environment === name) selected = result.data;
       continue;
     }
-    for (const issue of result.error.issues) {
-      const own = issue.path.length > 0 && overrideHas(override, issue.path as (string | number)[]);
+    for (const issue of result.error.issues.flatMap(perKey)) {
+      const at = [...issue.path, ...(issue.code === "unrecognized_keys" ? issue.keys : [])];
+      const own = at.length > 0 && overrideHas(override, at as (string | number)[]);
       for (const line of fromZodIssues([issue], own ? ["environments", name] : [])) {
         const key = `${line.path}\n${line.message}`;
         if (seen.has(key)) continue;
@@ -78,6 +80,13 @@ export function parseStack(raw: unknown, file?: string, options: ParseOptions = 
     );
   }
   return selected!;
+}
+
+/** Splits an unknown-keys issue into one per key, since each key may come from a different file layer. */
+function perKey(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "unrecognized_keys" || issue.keys.length < 2) return [issue];
+  const messages = issue.message.split("\n");
+  return issue.keys.map((key, i) => ({ ...issue, keys: [key], message: messages[i] ?? "unknown key" }));
 }
 
 /** The raw stack of one environment: the override merged over the stack, renamed `<name>-<environment>`. */

@@ -134,3 +134,16 @@ describe("environments", () => {
     ]);
   });
 });
+
+describe("environments and unknown keys", () => {
+  it("report an unknown key once, where it was written", () => {
+    const raw = withStack({
+      servers: { web: { typo: 1 } },
+      environments: { staging: { servers: { web: { count: 2, cuont: 3 } } } },
+    });
+    expect(issuesOf(raw)).toEqual([
+      { path: "servers.web.typo", message: 'unknown key; did you mean "type"?' },
+      { path: "environments.staging.servers.web.cuont", message: 'unknown key; did you mean "count"?' },
+    ]);
+  });
+});
