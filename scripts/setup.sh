@@ -30,5 +30,7 @@ fi
 
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm dependencies (Node 24 comes with them)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: the registry these machines reach lacks the other platforms' optional
+  # Biome binaries, so the lock file cannot list them and `npm ci` refuses it as out of sync.
+  npm install --no-audit --no-fund --loglevel=error
 fi

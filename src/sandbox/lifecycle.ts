@@ -184,11 +184,10 @@ export interface SandboxStatus {
   containers: { name: string; state: string; role: string }[];
 }
 
-export async function sandboxStatus(files: SandboxFiles): Promise<SandboxStatus> {
+export async function sandboxStatus(): Promise<SandboxStatus> {
   const api = { hetzner: (await apiAnswers()) ? hetznerEndpoint() : null };
   if (!(await engineRunning())) return { api, containers: [] };
   const rows = await listContainers(SANDBOX_LABEL, `{{.Names}} {{.State}} {{.Label "${VM_LABEL}"}}`);
-  void files;
   return {
     api,
     containers: rows.map((row) => {

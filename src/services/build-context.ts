@@ -24,20 +24,25 @@ async function listFiles(dir: string, root = dir): Promise<string[]> {
   return files.sort();
 }
 
-export async function contextHash(
-  dir: string,
-  dockerfile: string,
-  args: Record<string, string>,
-): Promise<string> {
+export interface BuildSpec {
+  context: string;
+  dockerfile: string;
+  args: Record<string, string>;
+  target?: string;
+  platform?: string;
+}
+
+/** Hash of the context's files and of every build setting: equal hashes build equal images. */
+export async function contextHash(build: BuildSpec): Promise<string> {
+  const { context: dir, dockerfile } = build;
   if (!existsSync(dir)) throw new UsageError(`build context ${dir} does not exist`);
   if (!existsSync(join(dir, dockerfile))) {
     throw new UsageError(`build context ${dir} has no ${dockerfile}`, {
       hint: "Set build.dockerfile to the Dockerfile's path inside the context.",
     });
   }
-  const hash = createHash("sha256")
-    .update(dockerfile)
-    .update(JSON.stringify(Object.entries(args).sort()));
+  const settings = [dockerfile, Object.entries(build.args).sort(), build.target ?? null, build.platform ?? null];
+  const hash = createHash("sha256").update(JSON.stringify(settings));
   for (const file of await listFiles(dir)) {
     hash
       .update(file)

@@ -5,16 +5,37 @@
  */
 import { asRoot, type HostRef } from "../hosts/connector.ts";
 import type { SshConnection } from "../hosts/ssh.ts";
-import { contextTar } from "./build-context.ts";
+import { type BuildSpec, contextTar } from "./build-context.ts";
 
 export interface ImageSpec extends HostRef {
   image: string;
-  build?: { context: string; dockerfile: string; args: Record<string, string> };
+  build?: {
+    context: string;
+    dockerfile: string;
+    args: Record<string, string>;
+    target?: string;
+    platform?: string;
+  };
 }
 
 export function buildArgv(spec: ImageSpec & { build: NonNullable<ImageSpec["build"]> }): string[] {
-  const args = Object.entries(spec.build.args).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
-  return ["docker", "build", "--quiet", "--tag", spec.image, "--file", spec.build.dockerfile, ...args, "-"];
+  const { build } = spec;
+  const args = Object.entries(build.args).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
+  const target = build.target ? ["--target", build.target] : [];
+  const platform = build.platform ? ["--platform", build.platform] : [];
+  return [
+    "docker",
+    "build",
+    "--quiet",
+    "--tag",
+    spec.image,
+    "--file",
+    build.dockerfile,
+    ...target,
+    ...platform,
+    ...args,
+    "-",
+  ];
 }
 
 export async function ensureImage(ssh: SshConnection, spec: ImageSpec): Promise<void> {

@@ -136,10 +136,8 @@ export const proxy: ResourceKind<ProxyInput, ObservedProxy, Ctx> = {
     if (changed.has("tls")) {
       await writeCaRoot(ssh, want);
       const tls = wantedTls(want);
-      if (tls)
-        await caddy(ssh, "PUT", "/config/apps/tls", "setting TLS automation", tls).catch(() =>
-          caddy(ssh, "PATCH", "/config/apps/tls", "setting TLS automation", tls),
-        );
+      // POST sets or replaces the object at the path (PUT would refuse to overwrite it).
+      if (tls) await caddy(ssh, "POST", "/config/apps/tls", "setting TLS automation", tls);
       else await caddy(ssh, "DELETE", "/config/apps/tls", "removing TLS automation");
     }
     const observed = await probe(ctx, want);

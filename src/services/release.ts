@@ -10,6 +10,7 @@ import { type Change, change, type ResourceKind } from "../engine/resource.ts";
 import { UserError } from "../errors.ts";
 import { asRoot, type HostConnector, type HostRef } from "../hosts/connector.ts";
 import type { SshConnection } from "../hosts/ssh.ts";
+import type { BuildSpec } from "./build-context.ts";
 import { caddy, caddyRequest } from "./caddy-admin.ts";
 import { ROUTES_PATH, routeId, routeUpstream, serviceRoute } from "./commands/caddy.ts";
 import {
@@ -32,7 +33,13 @@ export interface ReleaseInput extends HostRef {
   /** Short hash of everything that makes the container: image, env, port, command. */
   release: string;
   image: string;
-  build?: { context: string; dockerfile: string; args: Record<string, string> };
+  build?: {
+    context: string;
+    dockerfile: string;
+    args: Record<string, string>;
+    target?: string;
+    platform?: string;
+  };
   /** Container port the app listens on; unset for workers (no route, no HTTP probe). */
   port?: number;
   env: Record<string, string>;

@@ -119,9 +119,11 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
       context: resolve(inputs.configDir, service.build.context),
       dockerfile: service.build.dockerfile,
       args: service.build.args,
+      target: service.build.target,
+      platform: service.build.platform,
     };
     const image = build
-      ? `slipway/${stack.name}-${serviceName}:${(await contextHash(build.context, build.dockerfile, build.args)).slice(0, 12)}`
+      ? `slipway/${stack.name}-${serviceName}:${(await contextHash(build)).slice(0, 12)}`
       : service.image!;
     const releaseId = shortHash({
       image,

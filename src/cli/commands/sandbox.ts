@@ -46,7 +46,7 @@ const status = defineCommand({
   meta: { name: "status", description: "Show what the sandbox runs" },
   args: { ...globalArgs },
   async run({ args }) {
-    const state = await sandboxStatus(currentSandbox());
+    const state = await sandboxStatus();
     if (args.json) return json(state);
     out(`Hetzner Cloud API: ${state.api.hetzner ?? paint("yellow", "not running")}`);
     if (state.containers.length === 0) out("No sandbox containers.");
