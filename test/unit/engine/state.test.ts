@@ -1,0 +1,60 @@
+// StateStore: every change is one write through the backend, in order, each with the next serial.
+import { describe, expect, it } from "vitest";
+import { emptyState, StateDocument, type StateResource } from "../../../src/engine/state.ts";
+import { recordingStore } from "./memory-cloud.ts";
+
+const entry = (id: string): StateResource => ({ kind: "memory.thing", id, outputs: { id }, dependsOn: [] });
+
+describe("emptyState", () => {
+  it("starts at serial 0 with a fresh lineage and validates as a state document", () => {
+    const a = emptyState("shop");
+    expect(a).toMatchObject({ version: 1, stack: "shop", serial: 0, resources: {}, generated: {} });
+    expect(a.lineage).toMatch(/^[0-9a-f-]{36}$/);
+    expect(emptyState("shop").lineage).not.toBe(a.lineage);
+    expect(StateDocument.parse(a)).toEqual(a);
+  });
+});
+
+describe("StateStore", () => {
+  it("writes each change with the next serial and keeps the lineage", async () => {
+    const doc = { ...emptyState("shop"), serial: 41 };
+    const { backend, store } = recordingStore(doc);
+    await store.set("a", entry("1"));
+    await store.setGenerated("a", { hostKeyPublic: "k" });
+    await store.remove("a");
+    expect(backend.written.map((d) => d.serial)).toEqual([42, 43, 44]);
+    expect(new Set(backend.written.map((d) => d.lineage))).toEqual(new Set([doc.lineage]));
+    expect(store.document.serial).toBe(44);
+  });
+
+  it("writes changes made in the same tick in order, none lost", async () => {
+    const { backend, store } = recordingStore();
+    await Promise.all([store.set("a", entry("1")), store.set("b", entry("2")), store.set("c", entry("3"))]);
+    expect(backend.written.map((d) => d.serial)).toEqual([1, 2, 3]);
+    expect(Object.keys(backend.written.at(-1)!.resources)).toEqual(["a", "b", "c"]);
+  });
+
+  it("keeps generated values on a plain remove and drops them on a final one", async () => {
+    const { store } = recordingStore();
+    await store.set("a", entry("1"));
+    await store.setGenerated("a", { hostKeyPublic: "k" });
+    await store.remove("a");
+    expect(store.resource("a")).toBeUndefined();
+    expect(store.generated("a")).toEqual({ hostKeyPublic: "k" });
+    await store.remove("a", { generated: true });
+    expect(store.generated("a")).toBeUndefined();
+  });
+
+  it("never changes a document it has already written", async () => {
+    const { backend, store } = recordingStore();
+    await store.set("a", entry("1"));
+    const first = store.document;
+    await store.set("b", entry("2"));
+    expect(Object.keys(first.resources)).toEqual(["a"]);
+    expect(backend.written[0]?.resources).toEqual({ a: entry("1") });
+  });
+
+  it("reports where the state lives", () => {
+    expect(recordingStore().store.location).toBe("memory");
+  });
+});
