@@ -41,7 +41,10 @@ export function firstBootScripts(userData: string | null, rootSshKeys: readonly 
     final.push("chmod 700 /var/lib/cloud/instance/user-script && /var/lib/cloud/instance/user-script");
     return { init: join(init), final: join(final) };
   }
-  const doc: Doc = trimmed.startsWith("#cloud-config") ? ((parse(trimmed) as Doc | null) ?? {}) : {};
+  // cloud-init reads YAML 1.1 (PyYAML): `permissions: 0755` is octal and `ssh_pwauth: no` is false.
+  const doc: Doc = trimmed.startsWith("#cloud-config")
+    ? ((parse(trimmed, { version: "1.1" }) as Doc | null) ?? {})
+    : {};
   for (const key of Object.keys(doc)) {
     if (!SUPPORTED.has(key))
       init.push(`echo ${quote(`cloud-init key not supported by the sandbox: ${key}`)}`);
@@ -111,10 +114,12 @@ function firstUserName(users: unknown): string {
 
 /** As cloud-init does: root keeps its keys, but each one only prints where to log in instead. */
 function disableRoot(user: string): string[] {
-  const message = `Please login as the user "${user}" rather than the user "root".`;
+  // Quotes inside the command="…" option are escaped, or sshd rejects the whole key line.
+  const message = `Please login as the user \\"${user}\\" rather than the user \\"root\\".`;
   const prefix = `no-port-forwarding,no-agent-forwarding,no-X11-forwarding,command="echo '${message}';echo;sleep 10;exit 142" `;
+  const replacement = prefix.replaceAll("\\", "\\\\").replaceAll("&", "\\&").replaceAll("|", "\\|");
   return [
-    `test -f /root/.ssh/authorized_keys && sed -i ${quote(`s|^|${prefix.replaceAll("|", "\\|")}|`)} /root/.ssh/authorized_keys`,
+    `test -f /root/.ssh/authorized_keys && sed -i ${quote(`s|^|${replacement}|`)} /root/.ssh/authorized_keys`,
   ];
 }
 
@@ -167,7 +172,12 @@ function writeFile(file: Doc): string[] {
   if (encoding === "b64" || encoding === "base64")
     lines.push(`printf '%s' ${quote(content)} | base64 -d ${redirect} ${path}`);
   else lines.push(`printf '%s' ${quote(content)} ${redirect} ${path}`);
-  const permissions = typeof file.permissions === "string" ? file.permissions : "0644";
+  const permissions =
+    typeof file.permissions === "number"
+      ? file.permissions.toString(8)
+      : typeof file.permissions === "string"
+        ? file.permissions
+        : "0644";
   lines.push(`chmod ${quote(permissions)} ${path}`);
   if (typeof file.owner === "string") lines.push(`chown ${quote(file.owner)} ${path}`);
   return lines;
