@@ -157,7 +157,13 @@ async function planNode(
     return { ...base, action: "create", changes: [], have: null, reason };
   }
   if (host?.have && host.kind.canHost && !host.kind.canHost(host.have)) {
-    return { ...base, action: "create", changes: [], have: null, reason: "its server is not running; set up once it is" };
+    return {
+      ...base,
+      action: "create",
+      changes: [],
+      have: null,
+      reason: "its server is not running; set up once it is",
+    };
   }
   const { have, adopted } = await observe(ctx, node, state);
   if (have === null) {

@@ -12,18 +12,15 @@ import { join } from "node:path";
 import { run } from "../util/exec.ts";
 import type { SandboxFiles } from "./layout.ts";
 
+/** `openssl req` making a new unencrypted P-256 key. */
+const NEW_P256_KEY = ["openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+
 export async function ensureCa(files: SandboxFiles): Promise<void> {
   await mkdir(files.pki, { recursive: true, mode: 0o700 });
   if (existsSync(files.caCert) && existsSync(files.caKey)) return;
   await run([
-    "openssl",
-    "req",
+    ...NEW_P256_KEY,
     "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
     "-keyout",
     files.caKey,
     "-out",
@@ -52,21 +49,7 @@ export async function ensureLeafCert(
   const ext = join(files.pki, `${name}.ext`);
   const altNames = [...sans.ips.map((ip) => `IP:${ip}`), ...sans.dns.map((dns) => `DNS:${dns}`)].join(",");
   await writeFile(ext, `subjectAltName=${altNames}\nextendedKeyUsage=serverAuth\n`);
-  await run([
-    "openssl",
-    "req",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    key,
-    "-out",
-    csr,
-    "-subj",
-    `/CN=${name}`,
-  ]);
+  await run([...NEW_P256_KEY, "-keyout", key, "-out", csr, "-subj", `/CN=${name}`]);
   await run([
     "openssl",
     "x509",

@@ -41,7 +41,12 @@ export async function contextHash(build: BuildSpec): Promise<string> {
       hint: "Set build.dockerfile to the Dockerfile's path inside the context.",
     });
   }
-  const settings = [dockerfile, Object.entries(build.args).sort(), build.target ?? null, build.platform ?? null];
+  const settings = [
+    dockerfile,
+    Object.entries(build.args).sort(),
+    build.target ?? null,
+    build.platform ?? null,
+  ];
   const hash = createHash("sha256").update(JSON.stringify(settings));
   for (const file of await listFiles(dir)) {
     hash

@@ -9,13 +9,7 @@ import { type BuildSpec, contextTar } from "./build-context.ts";
 
 export interface ImageSpec extends HostRef {
   image: string;
-  build?: {
-    context: string;
-    dockerfile: string;
-    args: Record<string, string>;
-    target?: string;
-    platform?: string;
-  };
+  build?: BuildSpec;
 }
 
 export function buildArgv(spec: ImageSpec & { build: NonNullable<ImageSpec["build"]> }): string[] {

@@ -10,7 +10,6 @@ import { type Change, change, type ResourceKind } from "../engine/resource.ts";
 import { UserError } from "../errors.ts";
 import { asRoot, type HostConnector, type HostRef } from "../hosts/connector.ts";
 import type { SshConnection } from "../hosts/ssh.ts";
-import type { BuildSpec } from "./build-context.ts";
 import { caddy, caddyRequest } from "./caddy-admin.ts";
 import { ROUTES_PATH, routeId, routeUpstream, serviceRoute } from "./commands/caddy.ts";
 import {
@@ -25,21 +24,13 @@ import {
   stopRelease,
 } from "./commands/containers.ts";
 import { type HealthCheck, healthProbe, waitHealthy } from "./commands/health.ts";
-import { ensureImage } from "./image.ts";
+import { ensureImage, type ImageSpec } from "./image.ts";
 
-export interface ReleaseInput extends HostRef {
+export interface ReleaseInput extends ImageSpec {
   stack: string;
   service: string;
   /** Short hash of everything that makes the container: image, env, port, command. */
   release: string;
-  image: string;
-  build?: {
-    context: string;
-    dockerfile: string;
-    args: Record<string, string>;
-    target?: string;
-    platform?: string;
-  };
   /** Container port the app listens on; unset for workers (no route, no HTTP probe). */
   port?: number;
   env: Record<string, string>;

@@ -33,7 +33,10 @@ const down = defineCommand({
       type: "boolean",
       description: "Remove every container, volume, network, image and rule it made",
     },
-    "keep-images": { type: "boolean", description: "With --purge: keep the built images for a faster next start" },
+    "keep-images": {
+      type: "boolean",
+      description: "With --purge: keep the built images for a faster next start",
+    },
   },
   async run({ args }) {
     const options = { purge: args.purge === true, keepImages: args["keep-images"] === true };

@@ -7,6 +7,7 @@ import type { StateStore } from "../../engine/state.ts";
 import type { HetznerClient } from "./client.ts";
 import { ensure } from "./errors.ts";
 import { RESOURCE_LABEL, STACK_LABEL } from "./labels.ts";
+import { listAll } from "./pagination.ts";
 import { fromApiServer, server } from "./server.ts";
 import { fromApiSshKey, sshKey } from "./ssh-key.ts";
 
@@ -16,47 +17,46 @@ interface SweepTarget {
   ctx: { hetzner: HetznerClient };
 }
 
+/** "server.web" (the slipway/resource label) → "hetzner.server.web". */
 function addressFromLabel(kind: string, labels: Record<string, string>): string | null {
-  const resource = labels[RESOURCE_LABEL];
-  if (!resource) return null;
-  const [, name] = resource.split(/\.(.*)/s, 2);
+  const [, name] = (labels[RESOURCE_LABEL] ?? "").split(/\.(.*)/s, 2);
   return name ? `${kind}.${name}` : null;
 }
 
 export async function adoptUnrecorded({ stack, state, ctx }: SweepTarget): Promise<string[]> {
-  const selector = `${STACK_LABEL}=${stack.name}`;
+  const label_selector = `${STACK_LABEL}=${stack.name}`;
   const known = new Set(Object.values(state.document.resources).map((r) => `${r.kind}/${r.id}`));
   const adopted: string[] = [];
-  const servers = ensure(
-    await ctx.hetzner.GET("/servers", { params: { query: { label_selector: selector, per_page: 50 } } }),
-    "list the stack's servers",
-  ).servers;
+  const adopt = async (
+    kind: string,
+    found: { id: number; labels: Record<string, string> },
+    outputs: unknown,
+  ) => {
+    const address = addressFromLabel(kind, found.labels);
+    if (!address || known.has(`${kind}/${found.id}`) || state.resource(address)) return;
+    await state.set(address, { kind, id: String(found.id), outputs, dependsOn: [] });
+    adopted.push(address);
+  };
+
+  const servers = await listAll(async (page) => {
+    const query = { label_selector, page, per_page: 50 };
+    const data = ensure(await ctx.hetzner.GET("/servers", { params: { query } }), "list the stack's servers");
+    return { items: data.servers, nextPage: data.meta.pagination.next_page };
+  });
   for (const found of servers) {
     const address = addressFromLabel(server.kind, found.labels);
-    if (!address || known.has(`${server.kind}/${found.id}`) || state.resource(address)) continue;
-    const hostKey = state.generated(address)?.hostKeyPublic ?? "";
-    await state.set(address, {
-      kind: server.kind,
-      id: String(found.id),
-      outputs: fromApiServer(found, hostKey),
-      dependsOn: [],
-    });
-    adopted.push(address);
+    const hostKey = (address && state.generated(address)?.hostKeyPublic) || "";
+    await adopt(server.kind, found, fromApiServer(found, hostKey));
   }
-  const keys = ensure(
-    await ctx.hetzner.GET("/ssh_keys", { params: { query: { label_selector: selector, per_page: 50 } } }),
-    "list the stack's SSH keys",
-  ).ssh_keys;
-  for (const found of keys) {
-    const address = addressFromLabel(sshKey.kind, found.labels);
-    if (!address || known.has(`${sshKey.kind}/${found.id}`) || state.resource(address)) continue;
-    await state.set(address, {
-      kind: sshKey.kind,
-      id: String(found.id),
-      outputs: fromApiSshKey(found, stack.name),
-      dependsOn: [],
-    });
-    adopted.push(address);
-  }
+
+  const keys = await listAll(async (page) => {
+    const query = { label_selector, page, per_page: 50 };
+    const data = ensure(
+      await ctx.hetzner.GET("/ssh_keys", { params: { query } }),
+      "list the stack's SSH keys",
+    );
+    return { items: data.ssh_keys, nextPage: data.meta.pagination.next_page };
+  });
+  for (const found of keys) await adopt(sshKey.kind, found, fromApiSshKey(found, stack.name));
   return adopted;
 }

@@ -7,6 +7,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exec } from "../../util/exec.ts";
+import { sleep } from "../../util/wait.ts";
 import { docker, inspectFormat } from "../docker.ts";
 import type { MachineDriver, MachinePower, MachineSpec } from "../hetzner/machine-driver.ts";
 import { IMAGES } from "../images.ts";
@@ -18,10 +20,7 @@ import {
   SERVICE_ADDRESSES,
 } from "../layout.ts";
 import { netmapSpecs } from "../network.ts";
-import { exec } from "../../util/exec.ts";
-import { sleep } from "../../util/wait.ts";
 import { firstBootScripts } from "./cloud-init.ts";
-
 
 export const VM_LABEL = "dev.slipway.sandbox.server-id";
 
