@@ -31,5 +31,6 @@ export function serverUserData(input: UserDataInput): string {
       ed25519_public: input.hostKey.publicKey,
     },
   };
-  return `#cloud-config\n${stringify(config, { lineWidth: 0 })}`;
+  // cloud-init reads YAML 1.1, where a bare `yes`, `no`, `on` or `off` is a boolean: such strings get quoted.
+  return `#cloud-config\n${stringify(config, { lineWidth: 0, version: "1.1" })}`;
 }
