@@ -38,14 +38,15 @@ export function healthProbe(container: string, hostPort: string | null, check: H
 export function waitHealthy(probe: Argv, check: HealthCheck): Argv {
   const script = [
     "deadline=$1; threshold=$2; interval=$3; shift 3",
-    "ok=0; tries=0; start=$(date +%s%N)",
+    // Its own file for the probe's errors: releases of two services on one host are checked at once.
+    'ok=0; tries=0; start=$(date +%s%N); err=$(mktemp); trap \'rm -f "$err"\' EXIT',
     'while [ $(( ($(date +%s%N) - start) / 1000000 )) -lt "$deadline" ]; do',
     "  tries=$((tries + 1))",
-    '  if "$@" >/dev/null 2>/tmp/slipway-health.err; then ok=$((ok + 1)); [ "$ok" -ge "$threshold" ] && { echo "healthy after $tries probes"; exit 0; }',
+    '  if "$@" >/dev/null 2>"$err"; then ok=$((ok + 1)); [ "$ok" -ge "$threshold" ] && { echo "healthy after $tries probes"; exit 0; }',
     "  else ok=0; fi",
     '  sleep "$interval"',
     "done",
-    'echo "not healthy after $tries probes in $(( deadline / 1000 )) s: $(tail -c 300 /tmp/slipway-health.err)" >&2; exit 1',
+    'echo "not healthy after $tries probes in $(( deadline / 1000 )) s: $(tail -c 300 "$err")" >&2; exit 1',
   ].join("\n");
   return [
     "sh",
