@@ -102,8 +102,9 @@ function checkFlags(args: ArgsDef, tokens: string[], commandName: string): void 
     const def = byName.get(flag);
     if (!def) {
       const guess = closest(flag, [...byName.keys()]);
+      const suggestion = guess && (guess.length === 1 ? `-${guess}` : `--${guess}`);
       throw new UsageError(
-        `slipway ${commandName}: unknown flag "${token.split("=")[0]}"${guess ? `; did you mean "--${guess}"?` : ""}`,
+        `slipway ${commandName}: unknown flag "${token.split("=")[0]}"${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
         { hint: `Run slipway ${commandName} --help for the flags it takes.` },
       );
     }
