@@ -15,9 +15,11 @@ import { ROUTES_PATH, routeId, routeUpstream, serviceRoute } from "./commands/ca
 import {
   containerName,
   envFilePath,
+  hostPortSeed,
   LABEL_RELEASE,
   LABEL_SPEC,
   listReleases,
+  pickHostPort,
   removeContainer,
   runRelease,
   SLIPWAY_DIR,
@@ -187,7 +189,15 @@ async function startRelease(ssh: SshConnection, want: ReleaseInput, existing: Ho
       stdin: envFile(want),
     },
   );
-  const spec = { ...want, envFile: envPath, spec: JSON.stringify(composition(want)) };
+  let hostPort: number | undefined;
+  if (want.port !== undefined) {
+    const picked = await ssh.run(
+      asRoot(want.user, pickHostPort(hostPortSeed(name))),
+      "choosing a port for the release",
+    );
+    hostPort = Number(picked.trim());
+  }
+  const spec = { ...want, envFile: envPath, hostPort, spec: JSON.stringify(composition(want)) };
   await ssh.run(asRoot(want.user, runRelease(spec)), `starting ${name}`);
 }
 

@@ -104,6 +104,26 @@ describe("examples/hello on the sandbox", () => {
     await cli(["plan", "--detailed-exitcode"], 0);
   });
 
+  it("serves again after the server reboots, with nothing to change", async () => {
+    const status = JSON.parse((await cli(["status", "--json"], 0)).stdout) as Status & {
+      servers: { id: number }[];
+    };
+    const id = status.servers[0]!.id;
+    const res = await fetch(`${ws.env.HCLOUD_ENDPOINT}/servers/${id}/actions/reboot`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ws.env.HCLOUD_TOKEN}` },
+    });
+    expect(res.status).toBe(201);
+    const address = status.services[0]!.address;
+    let page = "";
+    for (let attempt = 0; attempt < 60 && !page.includes("Hello again"); attempt++) {
+      page = await fetchPage(ws, "hello.slipway.test", address).catch(() => "");
+      if (!page) await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(page).toContain("Hello again");
+    await cli(["plan", "--detailed-exitcode"], 0);
+  });
+
   it("destroys every server and key it made", async () => {
     await cli(["destroy", "--yes"], 0);
     const servers = await hetzner(ws, "/servers?label_selector=slipway/stack=hello");

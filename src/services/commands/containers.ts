@@ -20,6 +20,8 @@ export interface ReleaseSpec {
   release: string;
   image: string;
   port?: number;
+  /** The fixed loopback port the app port is published on (see pickHostPort). */
+  hostPort?: number;
   envFile: string;
   command?: readonly string[];
   /** JSON of what the release is made of (secret values hashed), stored as a label. */
@@ -45,7 +47,7 @@ export function runRelease(spec: ReleaseSpec): Argv {
     "--init",
     "--name", containerName(spec.stack, spec.service, spec.release),
     "--restart", "unless-stopped",
-    ...(spec.port === undefined ? [] : ["--publish", `127.0.0.1::${spec.port}`]),
+    ...(spec.port === undefined || spec.hostPort === undefined ? [] : ["--publish", `127.0.0.1:${spec.hostPort}:${spec.port}`]),
     "--env-file", spec.envFile,
     "--label", `${LABEL_STACK}=${spec.stack}`,
     "--label", `${LABEL_SERVICE}=${spec.service}`,
@@ -71,6 +73,35 @@ export function listReleases(stack: string, service: string, port: number | unde
     `while read -r name; do printf '%s\\t%s\\t%s\\n' "$name" "$(docker port "$name" "$3/tcp" 2>/dev/null | head -n1)" ` +
     `"$(docker inspect --format '{{json .Config.Labels}}	{{.State.Running}}	{{.Created}}' "$name")"; done`;
   return ["sh", "-c", script, "list-releases", stack, service, String(port ?? 0)];
+}
+
+export const HOST_PORTS = { first: 20000, last: 29999 } as const;
+
+/** Where the search for a release's host port starts: spread by name, so releases rarely collide. */
+export function hostPortSeed(container: string): number {
+  let hash = 0;
+  for (const char of container) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return HOST_PORTS.first + (hash % (HOST_PORTS.last - HOST_PORTS.first + 1));
+}
+
+/**
+ * Prints the first loopback port from `seed` on that nothing listens on and no container (running or
+ * stopped) has reserved. A fixed port, unlike Docker's ephemeral one, survives a restart of the
+ * container or the host, so Caddy's route stays right after a reboot.
+ */
+export function pickHostPort(seed: number): Argv {
+  const script = [
+    "used=$( { ss -ltnH 2>/dev/null | awk '{print $4}' | sed 's/.*://';",
+    "  docker ps -aq | xargs -r docker inspect --format '{{range $p, $b := .HostConfig.PortBindings}}{{range $b}}{{.HostPort}} {{end}}{{end}}'; } |",
+    "  tr ' ' '\\n' | grep -E '^[0-9]+$' | sort -u)",
+    "port=$1; tries=0",
+    'while printf "%s\\n" "$used" | grep -qx "$port"; do',
+    `  port=$((port + 1)); [ "$port" -gt ${HOST_PORTS.last} ] && port=${HOST_PORTS.first}`,
+    `  tries=$((tries + 1)); [ "$tries" -gt ${HOST_PORTS.last - HOST_PORTS.first} ] && { echo "no free port" >&2; exit 1; }`,
+    "done",
+    'echo "$port"',
+  ].join("\n");
+  return ["sh", "-c", script, "pick-host-port", String(seed)];
 }
 
 /** Gives in-flight requests `drainSeconds` to finish before SIGKILL. */

@@ -39,7 +39,7 @@ export function waitHealthy(probe: Argv, check: HealthCheck): Argv {
   const script = [
     "deadline=$1; threshold=$2; interval=$3; shift 3",
     // Its own file for the probe's errors: releases of two services on one host are checked at once.
-    'ok=0; tries=0; start=$(date +%s%N); err=$(mktemp); trap \'rm -f "$err"\' EXIT',
+    "ok=0; tries=0; start=$(date +%s%N); err=$(mktemp); trap 'rm -f \"$err\"' EXIT",
     'while [ $(( ($(date +%s%N) - start) / 1000000 )) -lt "$deadline" ]; do',
     "  tries=$((tries + 1))",
     '  if "$@" >/dev/null 2>"$err"; then ok=$((ok + 1)); [ "$ok" -ge "$threshold" ] && { echo "healthy after $tries probes"; exit 0; }',
