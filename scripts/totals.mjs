@@ -7,11 +7,11 @@ let passed = 0;
 let failed = Number(checksFailed) || 0;
 let skipped = 0;
 for (const file of reports) {
-  if (!existsSync(file)) {
-    failed += 1; // the suite did not even produce a report
+  const report = readReport(file);
+  if (!report) {
+    failed += 1; // the suite did not even produce a (whole) report
     continue;
   }
-  const report = JSON.parse(readFileSync(file, "utf8"));
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   // A file that fails to load (or a failing hook) fails no test of its own: count it once.
@@ -23,3 +23,12 @@ for (const file of reports) {
 }
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`);
 process.exit(failed > 0 ? 1 : 0);
+
+function readReport(file) {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return null; // cut short by a killed run: still print the totals line
+  }
+}
