@@ -6,7 +6,7 @@
  * repeat (GET, PUT, DELETE; a POST only when the API says it did nothing: 429, 503).
  */
 import createClient from "openapi-fetch";
-import { UsageError } from "../../errors.ts";
+import { UsageError, UserError } from "../../errors.ts";
 import { sleep } from "../../util/wait.ts";
 import type { paths } from "./api.generated.d.ts";
 
@@ -53,6 +53,18 @@ function backoffMs(attempt: number): number {
   return Math.min(250 * 2 ** attempt, 8000) * (0.5 + Math.random() / 2);
 }
 
+function unreachable(request: Request, error: unknown): UserError {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const endpoint = new URL(request.url).origin;
+  return new UserError(
+    `cannot reach the Hetzner API at ${endpoint}: ${cause?.code ?? cause?.message ?? String(error)}`,
+    {
+      hint: "Check HCLOUD_ENDPOINT (unset it for the real API) and your network; for the local sandbox: slipway sandbox up",
+      cause: error,
+    },
+  );
+}
+
 async function retryingFetch(request: Request): Promise<Response> {
   const repeatable = request.method !== "POST";
   const body = request.body ? await request.arrayBuffer() : undefined;
@@ -62,7 +74,7 @@ async function retryingFetch(request: Request): Promise<Response> {
     try {
       response = await fetch(new Request(request, { body }));
     } catch (error) {
-      if (!repeatable || last) throw error;
+      if (!repeatable || last) throw unreachable(request, error);
       await sleep(backoffMs(attempt));
       continue;
     }
