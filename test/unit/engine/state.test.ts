@@ -1,6 +1,6 @@
 // StateStore: every change is one write through the backend, in order, each with the next serial.
 import { describe, expect, it } from "vitest";
-import { emptyState, StateDocument, type StateResource } from "../../../src/engine/state.ts";
+import { emptyState, StateDocument, type StateResource, StateStore } from "../../../src/engine/state.ts";
 import { recordingStore } from "./memory-cloud.ts";
 
 const entry = (id: string): StateResource => ({ kind: "memory.thing", id, outputs: { id }, dependsOn: [] });
@@ -52,6 +52,22 @@ describe("StateStore", () => {
     await store.set("b", entry("2"));
     expect(Object.keys(first.resources)).toEqual(["a"]);
     expect(backend.written[0]?.resources).toEqual({ a: entry("1") });
+  });
+
+  it("keeps writing after one failed write, and the next document carries the change that failed", async () => {
+    const written: StateDocument[] = [];
+    let failures = 1;
+    const store = new StateStore(emptyState("shop"), {
+      location: "flaky",
+      read: async () => null,
+      write: async (doc) => {
+        if (failures-- > 0) throw new Error("disk full");
+        written.push(structuredClone(doc));
+      },
+    });
+    await expect(store.set("a", entry("1"))).rejects.toThrow("disk full");
+    await store.set("b", entry("2"));
+    expect(written.map((d) => [d.serial, Object.keys(d.resources)])).toEqual([[2, ["a", "b"]]]);
   });
 
   it("reports where the state lives", () => {
