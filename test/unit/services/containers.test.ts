@@ -1,10 +1,16 @@
 // docker argv for releases and the proxy: exact flags, loopback-only ports, labels, and the release listing.
 import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   containerName,
   envFilePath,
+  HOST_PORTS,
+  hostPortSeed,
   listReleases,
+  pickHostPort,
   type ReleaseSpec,
   removeContainer,
   runProxy,
@@ -18,19 +24,20 @@ const web: ReleaseSpec = {
   release: "3f9c2ab",
   image: "ghcr.io/acme/web@sha256:ab12",
   port: 8080,
+  hostPort: 20417,
   envFile: "/etc/slipway/env/shop-web-3f9c2ab.env",
   spec: '{"image":"ghcr.io/acme/web@sha256:ab12"}',
 };
 
 describe("runRelease", () => {
-  it("runs a named, labelled container with an init, publishing the app port on loopback only", () => {
+  it("runs a named, labelled container with an init, publishing the app port on its loopback port only", () => {
     // biome-ignore format: one flag and its value per line
     expect(runRelease(web)).toEqual([
       "docker", "run", "--detach",
       "--init",
       "--name", "shop-web-3f9c2ab",
       "--restart", "unless-stopped",
-      "--publish", "127.0.0.1::8080",
+      "--publish", "127.0.0.1:20417:8080",
       "--env-file", "/etc/slipway/env/shop-web-3f9c2ab.env",
       "--label", "dev.slipway.stack=shop",
       "--label", "dev.slipway.service=web",
@@ -51,9 +58,11 @@ describe("runRelease", () => {
     expect(argv.slice(-flags.length - 1, -1)).toEqual(flags);
   });
 
-  it("publishes nothing for a worker without a port", () => {
-    const { port: _, ...worker } = web;
-    expect(runRelease(worker)).not.toContain("--publish");
+  it.each([
+    ["a worker without a port", { port: undefined }],
+    ["a release whose host port is not chosen yet", { hostPort: undefined }],
+  ])("publishes nothing for %s", (_, overrides) => {
+    expect(runRelease({ ...web, ...overrides })).not.toContain("--publish");
   });
 
   it("passes the command after the image, word for word", () => {
@@ -136,5 +145,47 @@ describe("listReleases", () => {
         "",
       ].join("\n"),
     );
+  });
+});
+
+describe("host ports", () => {
+  it("seeds the search from the container name, inside the release port range", () => {
+    const seeds = ["shop-web-r1", "shop-web-r2", "shop-api-r1", ""].map(hostPortSeed);
+    expect(hostPortSeed("shop-web-r1")).toBe(seeds[0]);
+    expect(new Set(seeds).size).toBe(4);
+    for (const seed of seeds) {
+      expect(seed).toBeGreaterThanOrEqual(HOST_PORTS.first);
+      expect(seed).toBeLessThanOrEqual(HOST_PORTS.last);
+    }
+  });
+
+  /** Runs pickHostPort with fake ss (listening ports) and docker (ports reserved by containers). */
+  function pick(seed: number, listening: string[], reserved: string[]) {
+    const bin = mkdtempSync(join(tmpdir(), "slipway-ports-"));
+    const tool = (name: string, body: string) => {
+      writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
+      chmodSync(join(bin, name), 0o755);
+    };
+    tool("ss", listening.map((a) => `echo "LISTEN 0 4096 ${a} 0.0.0.0:*"`).join("\n") || "true");
+    tool(
+      "docker",
+      `case "$1" in ps) echo c1; echo c2 ;; inspect) ${reserved.map((p) => `printf '${p} '`).join("; ") || "true"}; echo ;; esac`,
+    );
+    const [cmd, ...args] = pickHostPort(seed);
+    return spawnSync(cmd!, args, {
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
+  }
+
+  it.each([
+    ["the seed when it is free", 20005, [], [], "20005"],
+    ["the next port not listened on", 20005, ["127.0.0.1:20005", "[::]:20006"], [], "20007"],
+    ["the next port no container has reserved", 20005, [], ["20005", "20006"], "20007"],
+    ["past both kinds of use", 20005, ["127.0.0.1:20006"], ["20005", "20007"], "20008"],
+    ["the start of the range after its end", 29999, ["127.0.0.1:29999"], [], "20000"],
+  ])("picks %s", (_, seed, listening, reserved, port) => {
+    const run = pick(seed, listening, reserved);
+    expect([run.status, run.stdout]).toEqual([0, `${port}\n`]);
   });
 });
