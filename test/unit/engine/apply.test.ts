@@ -220,48 +220,7 @@ describe("applyPlan replace", () => {
   });
 });
 
-describe("applyPlan deletes", () => {
-  it("deletes dependents first, forgets resources that go with their host, and drops generated values", async () => {
-    const cloud = new MemoryCloud();
-    const kind = thingKind(cloud);
-    const host = cloud.add({ name: "host", size: 1 });
-    const net = cloud.add({ name: "net", size: 1 });
-    const doc = stateWith({
-      "memory.thing.net": { thing: net },
-      "memory.thing.host": { thing: host, dependsOn: ["memory.thing.net"] },
-      "memory.thing.app": {
-        thing: { id: "on-host", name: "app", size: 1 },
-        dependsOn: ["memory.thing.host"],
-        hostedOn: "memory.thing.host",
-      },
-    });
-    doc.generated["memory.thing.host"] = { hostKeyPublic: "k" };
-    const observed = new Map<string, unknown>([["memory.thing.host", host]]);
-    const plan = await planChanges({
-      nodes: [],
-      state: doc,
-      ctx: {},
-      observed,
-      kinds: new Map([[kind.kind, kind]]),
-    });
-    const { backend, store } = recordingStore(doc);
-    const result = await apply(plan, store, 4, observed);
-    expect(result.done).toEqual(["memory.thing.app", "memory.thing.host", "memory.thing.net"]);
-    expect(cloud.log.filter((l) => !l.startsWith("read"))).toEqual([
-      "start delete host",
-      "end delete host",
-      "start delete net",
-      "end delete net",
-    ]);
-    expect(backend.written.map((d) => Object.keys(d.resources))).toEqual([
-      ["memory.thing.net", "memory.thing.host"],
-      ["memory.thing.net"],
-      [],
-    ]);
-    expect(store.document.generated).toEqual({});
-    expect(observed.size).toBe(0);
-  });
-
+describe("applyPlan with deletes", () => {
   it("runs creates and updates before any delete", async () => {
     const cloud = new MemoryCloud();
     const kind = thingKind(cloud);

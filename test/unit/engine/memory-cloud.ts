@@ -50,6 +50,8 @@ export interface KindOptions {
   findByName?: boolean;
   /** Object names whose create throws. */
   failCreate?: ReadonlySet<string>;
+  /** Object names whose delete throws. */
+  failDelete?: ReadonlySet<string>;
   /** Hosts things only while `running` is true. */
   host?: boolean;
 }
@@ -91,6 +93,7 @@ export function thingKind(cloud: MemoryCloud, options: KindOptions = {}): Resour
       }),
     delete: (_ctx, have) =>
       cloud.busy(`delete ${have.name}`, () => {
+        if (options.failDelete?.has(have.name)) throw new Error(`${have.name} is still in use`);
         cloud.objects.delete(have.id);
       }),
     ...(options.host ? { canHost: (have: ObservedThing) => have.running === true } : {}),
