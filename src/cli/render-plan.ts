@@ -53,9 +53,21 @@ function changeLines(changes: Change[], indent: string): string[] {
   );
 }
 
+/** Objects found by name that state did not record (a killed run); apply records them. */
+function adoptionLines(plan: Plan): string[] {
+  const adopted = plan.steps.filter((s) => s.action === "noop" && s.adopted);
+  if (adopted.length === 0) return [];
+  return [
+    "",
+    `Found ${adopted.length} existing object(s) that state did not record; up records them without changing them:`,
+    ...adopted.map((s) => `  = ${s.address}`),
+  ];
+}
+
 export function renderPlan(plan: Plan): string {
   const steps = pendingSteps(plan);
-  if (steps.length === 0) return "No changes. The stack matches its configuration.";
+  if (steps.length === 0)
+    return ["No changes. The stack matches its configuration.", ...adoptionLines(plan)].join("\n");
   const lines = ["slipway will perform the following actions:", ""];
   for (const step of steps) {
     const why = step.reason
@@ -77,7 +89,10 @@ export function renderPlan(plan: Plan): string {
     lines.push("");
   }
   const s = summarize(plan);
-  lines.push(`Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`);
+  lines.push(
+    `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`,
+    ...adoptionLines(plan),
+  );
   return lines.join("\n");
 }
 

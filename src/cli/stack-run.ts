@@ -3,7 +3,7 @@
  * progress lines, and turn failures into one error that says what happened and how to resume.
  */
 import { type ApplyEvent, applyPlan } from "../engine/apply.ts";
-import { type Plan, pendingSteps, planChanges } from "../engine/plan.ts";
+import { hasWork, type Plan, pendingSteps, planChanges } from "../engine/plan.ts";
 import { errorMessage, UserError } from "../errors.ts";
 import { KINDS, persistGenerated, type Session } from "../stack/session.ts";
 import { paint, progress } from "./output.ts";
@@ -33,7 +33,7 @@ export async function applySession(
   plan: Plan,
   options: { concurrency: number },
 ): Promise<void> {
-  if (pendingSteps(plan).length === 0) return;
+  if (!hasWork(plan)) return;
   await persistGenerated(session);
   const result = await applyPlan({
     plan,

@@ -27,6 +27,8 @@ export interface PlannedStep {
   reason?: string;
   /** Deleted together with its server: nothing to do but forget it. */
   goesWithHost?: boolean;
+  /** Found by its deterministic name although state did not know it: apply records it. */
+  adopted?: boolean;
 }
 
 export interface Plan {
@@ -35,6 +37,11 @@ export interface Plan {
 
 export function pendingSteps(plan: Plan): PlannedStep[] {
   return plan.steps.filter((s) => s.action !== "noop");
+}
+
+/** Whether apply has anything to do: changes, or adopted objects to record in state. */
+export function hasWork(plan: Plan): boolean {
+  return plan.steps.some((s) => s.action !== "noop" || s.adopted);
 }
 
 export interface ReadResult {
@@ -173,7 +180,7 @@ async function planNode(
   observed.set(node.address, have);
   const changes = node.kind.diff(node.input, have);
   const reason = adopted ? "found by name and adopted" : undefined;
-  if (changes.length === 0) return { ...base, action: "noop", changes, have, reason };
+  if (changes.length === 0) return { ...base, action: "noop", changes, have, reason, adopted };
   const action = changes.some((c) => c.forcesReplace) ? "replace" : "update";
-  return { ...base, action, changes, have, reason };
+  return { ...base, action, changes, have, reason, adopted };
 }

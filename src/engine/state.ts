@@ -94,10 +94,12 @@ export class StateStore {
   private checkpoint(): Promise<void> {
     // A failed write is its caller's error; the next one still writes (the whole document, so it
     // carries the change that failed too) instead of failing with the old error.
-    this.writing = this.writing.catch(() => undefined).then(() => {
-      this.doc = { ...this.doc, serial: this.doc.serial + 1 };
-      return this.backend.write(this.doc);
-    });
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(() => {
+        this.doc = { ...this.doc, serial: this.doc.serial + 1 };
+        return this.backend.write(this.doc);
+      });
     return this.writing;
   }
 }

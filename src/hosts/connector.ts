@@ -22,11 +22,29 @@ export class HostConnector {
   private readonly pool: SshPool;
   private readonly observed: ReadonlyMap<string, unknown>;
   private readonly sshPort: number;
+  private readonly locks = new Map<string, Promise<void>>();
 
   constructor(pool: SshPool, observed: ReadonlyMap<string, unknown>, sshPort = 22) {
     this.pool = pool;
     this.observed = observed;
     this.sshPort = sshPort;
+  }
+
+  /**
+   * Runs `work` alone among this run's work on the same server: for steps that check, then claim
+   * something on the host (a free port), which two releases started at once would otherwise both claim.
+   */
+  exclusive<T>(ref: HostRef, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(ref.server) ?? Promise.resolve();
+    const result = previous.then(work, work);
+    this.locks.set(
+      ref.server,
+      result.then(
+        () => {},
+        () => {},
+      ),
+    );
+    return result;
   }
 
   /** The server's outputs, or null when the server does not exist (yet). */

@@ -68,6 +68,8 @@ export interface ReleaseComposition {
   port: number | null;
   command: string[] | null;
   env: Record<string, string>;
+  /** Keys whose values are secrets (absent on releases made before it was recorded). */
+  secretKeys?: string[];
 }
 
 export function composition(want: ReleaseInput): ReleaseComposition {
@@ -79,7 +81,8 @@ export function composition(want: ReleaseInput): ReleaseComposition {
         : value,
     ]),
   );
-  return { image: want.image, port: want.port ?? null, command: want.command ?? null, env };
+  const secretKeys = [...want.secretKeys].sort();
+  return { image: want.image, port: want.port ?? null, command: want.command ?? null, env, secretKeys };
 }
 
 /** Field-level changes between the serving release and the wanted one. */
@@ -91,7 +94,9 @@ export function compositionChanges(have: ReleaseComposition, want: ReleaseInput)
     ...change("port", have.port, next.port),
     ...change("command", have.command, next.command),
     ...keys.flatMap((key) =>
-      change(`env.${key}`, have.env[key], next.env[key], { sensitive: want.secretKeys.includes(key) }),
+      change(`env.${key}`, have.env[key], next.env[key], {
+        sensitive: want.secretKeys.includes(key) || (have.secretKeys ?? []).includes(key),
+      }),
     ),
   ];
 }
@@ -222,11 +227,9 @@ async function deploy(ctx: Ctx, want: ReleaseInput): Promise<ObservedRelease> {
   await ensureImage(ssh, want);
   const name = containerName(want.stack, want.service, want.release);
   const before = await hostReleases(ssh, want, want.port);
-  await startRelease(
-    ssh,
-    want,
-    before.find((r) => r.name === name),
-  );
+  // Choosing a free port and binding it must not interleave with another release on this host.
+  const existing = before.find((r) => r.name === name);
+  await ctx.hosts.exclusive(want, () => startRelease(ssh, want, existing));
   let hostPort: string | null = null;
   if (want.port !== undefined) {
     const port = await ssh.exec(asRoot(want.user, ["docker", "port", name, `${want.port}/tcp`]));

@@ -33,7 +33,11 @@ export const upCommand = defineCommand({
       warnUnsupported(session.stack);
       const plan = await planSession(session);
       out(renderPlan(plan));
-      if (pendingSteps(plan).length === 0) return 0;
+      if (pendingSteps(plan).length === 0) {
+        // Only objects to record in state: nothing in the cloud changes, so nothing to confirm.
+        await applySession(session, plan, { concurrency });
+        return 0;
+      }
       if (!(await confirm("\nApply these changes?", args.yes))) {
         out("Nothing changed.");
         return 1;

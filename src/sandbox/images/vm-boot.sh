@@ -14,7 +14,8 @@ if [ ! -e "$instance/first-boot.done" ]; then first_boot=1; fi
 if [ "$first_boot" = 1 ] && [ -f "$seed/init.sh" ]; then
   bash "$seed/init.sh" >>/var/log/cloud-init-output.log 2>&1 || echo "init.sh failed: $?" >>/var/log/cloud-init-output.log
 fi
-ssh-keygen -A >/dev/null
+# Like cloud-init with preset ssh_keys: only a server without any host key gets generated ones.
+ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1 || ssh-keygen -A >/dev/null
 
 for spec in ${SLIPWAY_VM_NETMAP:-}; do
   iptables -t nat -C OUTPUT -d "${spec%=*}" -j NETMAP --to "${spec#*=}" 2>/dev/null \

@@ -37,7 +37,10 @@ export function firstBootScripts(userData: string | null, rootSshKeys: readonly 
   const trimmed = (userData ?? "").trimStart();
   if (trimmed.startsWith("#!")) {
     init.push(...authorizedKeys("root", "/root", rootSshKeys));
-    final.push(`cat > /var/lib/cloud/instance/user-script <<'SLIPWAY_EOF'\n${userData}\nSLIPWAY_EOF`);
+    // base64, so no line of the script can end a heredoc early
+    final.push(
+      `printf '%s' ${quote(Buffer.from(userData ?? "").toString("base64"))} | base64 -d > /var/lib/cloud/instance/user-script`,
+    );
     final.push("chmod 700 /var/lib/cloud/instance/user-script && /var/lib/cloud/instance/user-script");
     return { init: join(init), final: join(final) };
   }

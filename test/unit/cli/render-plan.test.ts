@@ -176,3 +176,22 @@ describe("planJson", () => {
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 });
+
+describe("renderPlan with adopted objects", () => {
+  it("lists objects found by name that up will record, with or without other changes", () => {
+    const adopted = step("hetzner.server.web", "noop", {
+      adopted: true,
+      reason: "found by name and adopted",
+    });
+    expect(renderPlan({ steps: [adopted] })).toBe(
+      [
+        "No changes. The stack matches its configuration.",
+        "",
+        "Found 1 existing object(s) that state did not record; up records them without changing them:",
+        "  = hetzner.server.web",
+      ].join("\n"),
+    );
+    const withChange = renderPlan({ steps: [adopted, step("hetzner.sshKey.deploy", "delete")] });
+    expect(withChange).toMatch(/Plan: 0 to add, 0 to change, 1 to destroy\.\n\nFound 1 existing object/);
+  });
+});

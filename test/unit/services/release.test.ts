@@ -83,6 +83,7 @@ describe("composition", () => {
       port: 80,
       command: null,
       env: { MODE: "production", DATABASE_URL: hash("postgres://u:hunter2@db/shop") },
+      secretKeys: ["DATABASE_URL"],
     });
   });
 
@@ -126,6 +127,14 @@ describe("compositionChanges", () => {
     ]);
     expect(changes.every((c) => !c.forcesReplace)).toBe(true);
     expect(JSON.stringify(changes)).not.toMatch(/hunter/);
+  });
+
+  it("keeps a secret masked when it is removed or turned into a plain value", () => {
+    const { DATABASE_URL: _, ...plainEnv } = want.env;
+    const removed = compositionChanges(serving, { ...want, env: plainEnv, secretKeys: [] });
+    expect(removed).toEqual([expect.objectContaining({ path: "env.DATABASE_URL", sensitive: true })]);
+    const unmarked = compositionChanges(serving, { ...want, secretKeys: [] });
+    expect(unmarked).toEqual([expect.objectContaining({ path: "env.DATABASE_URL", sensitive: true })]);
   });
 });
 

@@ -32,17 +32,22 @@ describe("firstBootScripts without cloud-config", () => {
     const script = '#!/bin/sh\necho "it\'s $HOME"';
     const { init: first, final: last } = firstBootScripts(script, [ROOT_KEY]);
     expect(first).toContain("/root/.ssh/authorized_keys");
+    const encoded = Buffer.from(script).toString("base64");
     expect(last).toBe(
       [
         "set -u",
-        "cat > /var/lib/cloud/instance/user-script <<'SLIPWAY_EOF'",
-        "#!/bin/sh",
-        'echo "it\'s $HOME"',
-        "SLIPWAY_EOF",
+        `printf '%s' ${encoded} | base64 -d > /var/lib/cloud/instance/user-script`,
         "chmod 700 /var/lib/cloud/instance/user-script && /var/lib/cloud/instance/user-script",
         "",
       ].join("\n"),
     );
+  });
+
+  it("keeps a script whose lines could end a heredoc intact", () => {
+    const script = "#!/bin/sh\ncat <<EOF\nSLIPWAY_EOF\nEOF\n";
+    const { final: last } = firstBootScripts(script, []);
+    const encoded = /printf '%s' (\S+) \| base64 -d/.exec(last)?.[1];
+    expect(Buffer.from(encoded ?? "", "base64").toString()).toBe(script);
   });
 });
 
