@@ -5,7 +5,6 @@
  * healthy is removed and the old one keeps serving. Earlier releases stay on the host, stopped, for
  * rollback; the host's containers and Caddy's route are the truth, not our state.
  */
-import { createHash } from "node:crypto";
 import { type Change, change, type ResourceKind } from "../engine/resource.ts";
 import { UserError } from "../errors.ts";
 import { asRoot, type HostConnector, type HostRef } from "../hosts/connector.ts";
@@ -27,6 +26,7 @@ import {
 } from "./commands/containers.ts";
 import { type HealthCheck, healthProbe, waitHealthy } from "./commands/health.ts";
 import { ensureImage, type ImageSpec } from "./image.ts";
+import { composition, compositionChanges, type ReleaseComposition } from "./release-composition.ts";
 
 export interface ReleaseInput extends ImageSpec {
   stack: string;
@@ -60,45 +60,6 @@ export interface HostRelease {
   hostPort: string | null;
   /** What the release is made of, from its label; null for containers made before labels existed. */
   spec: ReleaseComposition | null;
-}
-
-/** The parts of a release a plan reports on. Secret env values appear only as a hash. */
-export interface ReleaseComposition {
-  image: string;
-  port: number | null;
-  command: string[] | null;
-  env: Record<string, string>;
-  /** Keys whose values are secrets (absent on releases made before it was recorded). */
-  secretKeys?: string[];
-}
-
-export function composition(want: ReleaseInput): ReleaseComposition {
-  const env = Object.fromEntries(
-    Object.entries(want.env).map(([key, value]) => [
-      key,
-      want.secretKeys.includes(key)
-        ? `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 16)}`
-        : value,
-    ]),
-  );
-  const secretKeys = [...want.secretKeys].sort();
-  return { image: want.image, port: want.port ?? null, command: want.command ?? null, env, secretKeys };
-}
-
-/** Field-level changes between the serving release and the wanted one. */
-export function compositionChanges(have: ReleaseComposition, want: ReleaseInput): Change[] {
-  const next = composition(want);
-  const keys = [...new Set([...Object.keys(have.env), ...Object.keys(next.env)])].sort();
-  return [
-    ...change("image", have.image, next.image),
-    ...change("port", have.port, next.port),
-    ...change("command", have.command, next.command),
-    ...keys.flatMap((key) =>
-      change(`env.${key}`, have.env[key], next.env[key], {
-        sensitive: want.secretKeys.includes(key) || (have.secretKeys ?? []).includes(key),
-      }),
-    ),
-  ];
 }
 
 export interface ObservedRelease extends HostRef {

@@ -2,14 +2,13 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
-  composition,
-  compositionChanges,
   type HostRelease,
   type ObservedRelease,
   parseReleases,
   type ReleaseInput,
   release,
 } from "../../../src/services/release.ts";
+import { composition, compositionChanges } from "../../../src/services/release-composition.ts";
 
 const want: ReleaseInput = {
   server: "hetzner.server.web-1",
