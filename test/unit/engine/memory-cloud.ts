@@ -1,5 +1,6 @@
 // An in-memory cloud and resource kinds over it, for engine tests: the real ResourceKind contract with a Map as the cloud.
-import { change, type ResourceKind, type ResourceNode } from "../../../src/engine/resource.ts";
+import { type PlannedStep, planChanges } from "../../../src/engine/plan.ts";
+import { type AnyKind, change, type ResourceKind, type ResourceNode } from "../../../src/engine/resource.ts";
 import { emptyState, type StateBackend, type StateDocument, StateStore } from "../../../src/engine/state.ts";
 
 export interface Thing {
@@ -153,3 +154,19 @@ export function recordingStore(doc: StateDocument = emptyState("test")) {
   const backend = new RecordingBackend();
   return { backend, store: new StateStore(doc, backend) };
 }
+
+/** Plans `nodes` against `state`; kinds of state-only resources come from `kinds`. */
+export function plan(
+  nodes: ResourceNode[],
+  state: StateDocument,
+  kinds: AnyKind[] = [],
+  observed = new Map(),
+) {
+  const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  for (const n of nodes) byKind.set(n.kind.kind, n.kind);
+  return planChanges({ nodes, state, ctx: {}, observed, kinds: byKind });
+}
+
+/** The parts of planned steps tests compare: address, action, reason, goesWithHost. */
+export const summary = (steps: PlannedStep[]) =>
+  steps.map((s) => [s.address, s.action, s.reason ?? "", s.goesWithHost ?? false] as const);

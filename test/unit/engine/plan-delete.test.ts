@@ -1,18 +1,7 @@
 // Planning deletes of what the stack no longer wants: dependents first, hosted ones go with their server.
 import { describe, expect, it } from "vitest";
-import { type PlannedStep, planChanges, ReadError } from "../../../src/engine/plan.ts";
-import type { AnyKind, ResourceNode } from "../../../src/engine/resource.ts";
-import type { StateDocument } from "../../../src/engine/state.ts";
-import { MemoryCloud, node, stateWith, thingKind } from "./memory-cloud.ts";
-
-function plan(nodes: ResourceNode[], state: StateDocument, kinds: AnyKind[] = [], observed = new Map()) {
-  const byKind = new Map(kinds.map((k) => [k.kind, k]));
-  for (const n of nodes) byKind.set(n.kind.kind, n.kind);
-  return planChanges({ nodes, state, ctx: {}, observed, kinds: byKind });
-}
-
-const summary = (steps: PlannedStep[]) =>
-  steps.map((s) => [s.address, s.action, s.reason ?? "", s.goesWithHost ?? false] as const);
+import { ReadError } from "../../../src/engine/plan.ts";
+import { MemoryCloud, node, plan, stateWith, summary, thingKind } from "./memory-cloud.ts";
 
 describe("planChanges for resources the stack no longer wants", () => {
   it("deletes them dependents first, after every wanted step", async () => {

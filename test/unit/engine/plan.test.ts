@@ -1,19 +1,10 @@
 // Planning from reality: create/noop/update/replace, adoption, drift, hosted resources and failed reads.
 import { describe, expect, it } from "vitest";
-import { type PlannedStep, pendingSteps, planChanges, ReadError } from "../../../src/engine/plan.ts";
-import type { AnyKind, ResourceNode } from "../../../src/engine/resource.ts";
-import { emptyState, type StateDocument } from "../../../src/engine/state.ts";
+import { pendingSteps, ReadError } from "../../../src/engine/plan.ts";
+import type { AnyKind } from "../../../src/engine/resource.ts";
+import { emptyState } from "../../../src/engine/state.ts";
 import { UserError } from "../../../src/errors.ts";
-import { MemoryCloud, node, stateWith, thingKind } from "./memory-cloud.ts";
-
-function plan(nodes: ResourceNode[], state: StateDocument, kinds: AnyKind[] = [], observed = new Map()) {
-  const byKind = new Map(kinds.map((k) => [k.kind, k]));
-  for (const n of nodes) byKind.set(n.kind.kind, n.kind);
-  return planChanges({ nodes, state, ctx: {}, observed, kinds: byKind });
-}
-
-const summary = (steps: PlannedStep[]) =>
-  steps.map((s) => [s.address, s.action, s.reason ?? "", s.goesWithHost ?? false] as const);
+import { MemoryCloud, node, plan, stateWith, summary, thingKind } from "./memory-cloud.ts";
 
 describe("planChanges for wanted resources", () => {
   it("creates what neither state nor the cloud knows", async () => {
