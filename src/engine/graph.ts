@@ -2,7 +2,6 @@
  * The stack as a DAG of resources: ordering for apply (dependencies first) and destroy (dependents
  * first), with cycles and dangling references reported by address.
  */
-import type { ResourceNode } from "./resource.ts";
 
 export class GraphError extends Error {}
 
@@ -43,25 +42,4 @@ export function topologicalOrder<T extends { address: string; dependsOn: readonl
     throw new GraphError(`dependency cycle among: ${stuck.join(", ")}`);
   }
   return order;
-}
-
-/** Addresses that depend on `address`, directly or through others. */
-export function transitiveDependents(nodes: readonly ResourceNode[], target: string): Set<string> {
-  const result = new Set<string>();
-  let frontier = [target];
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (const node of nodes) {
-      if (result.has(node.address)) continue;
-      if (
-        node.dependsOn.some((d) => frontier.includes(d)) ||
-        (node.hostedOn && frontier.includes(node.hostedOn))
-      ) {
-        result.add(node.address);
-        next.push(node.address);
-      }
-    }
-    frontier = next;
-  }
-  return result;
 }

@@ -11,12 +11,6 @@ export function docker(args: readonly string[], options: ExecOptions = {}): Prom
   return run(["docker", ...args], { env: env(), ...options });
 }
 
-/** Like docker() but resolves false instead of throwing when the command fails. */
-export async function dockerSucceeds(args: readonly string[], options: ExecOptions = {}): Promise<boolean> {
-  const result = await exec(["docker", ...args], { env: env(), ...options });
-  return result.code === 0;
-}
-
 export async function inspectFormat(target: string, format: string): Promise<string | null> {
   const result = await exec(["docker", "inspect", "--format", format, target], { env: env() });
   return result.code === 0 ? result.stdout.trim() : null;

@@ -16,8 +16,3 @@ export function quote(word: string): string {
 export function toShell(argv: Argv): string {
   return argv.map(quote).join(" ");
 }
-
-/** Joins several commands so the line stops at the first failure. */
-export function andThen(...commands: Argv[]): string {
-  return commands.map(toShell).join(" && ");
-}

@@ -1,7 +1,6 @@
 // The resource DAG: topological order (stable among ready nodes), dangling references, cycles, dependents.
 import { describe, expect, it } from "vitest";
-import { GraphError, topologicalOrder, transitiveDependents } from "../../../src/engine/graph.ts";
-import type { ResourceNode } from "../../../src/engine/resource.ts";
+import { GraphError, topologicalOrder } from "../../../src/engine/graph.ts";
 
 const n = (address: string, dependsOn: string[] = []) => ({ address, dependsOn });
 const addresses = (nodes: { address: string }[]) => nodes.map((x) => x.address);
@@ -51,39 +50,5 @@ describe("topologicalOrder", () => {
     const act = () => topologicalOrder(nodes);
     expect(act).toThrow(GraphError);
     expect(act).toThrow(`dependency cycle among: ${named}`);
-  });
-});
-
-describe("transitiveDependents", () => {
-  const kind = {} as ResourceNode["kind"];
-  const r = (address: string, dependsOn: string[] = [], hostedOn?: string): ResourceNode => ({
-    address,
-    kind,
-    name: address,
-    input: {},
-    dependsOn,
-    hostedOn,
-  });
-  const nodes = [
-    r("key"),
-    r("server", ["key"]),
-    r("docker", [], "server"),
-    r("proxy", ["docker"]),
-    r("web", ["docker", "proxy"]),
-    r("other-server", ["other-key"]),
-    r("other-key"),
-  ];
-
-  it.each([
-    ["the key", "key", ["server", "docker", "proxy", "web"]],
-    ["a server, through what is hosted on it", "server", ["docker", "proxy", "web"]],
-    ["a leaf", "web", []],
-    ["an address nothing depends on", "nowhere", []],
-  ])("finds everything that depends on %s", (_, target, expected) => {
-    expect([...transitiveDependents(nodes, target)].sort()).toEqual([...expected].sort());
-  });
-
-  it("does not include the target itself", () => {
-    expect(transitiveDependents(nodes, "server").has("server")).toBe(false);
   });
 });

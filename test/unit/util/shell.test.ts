@@ -1,7 +1,7 @@
 // Shell quoting: the one place argv becomes shell text; every word must reach the command unchanged.
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { andThen, quote, toShell } from "../../../src/util/shell.ts";
+import { quote, toShell } from "../../../src/util/shell.ts";
 
 describe("quote", () => {
   it.each([
@@ -47,13 +47,5 @@ describe("toShell", () => {
     const result = spawnSync("sh", ["-c", script], { encoding: "utf8" });
     expect(result.status).toBe(0);
     expect(result.stdout.split("\0").slice(0, -1)).toEqual(words);
-  });
-});
-
-describe("andThen", () => {
-  it("chains commands so the line stops at the first failure", () => {
-    expect(andThen(["mkdir", "-p", "/a b"], ["touch", "/a b/c"])).toBe("mkdir -p '/a b' && touch '/a b/c'");
-    const result = spawnSync("sh", ["-c", andThen(["false"], ["echo", "ran"])], { encoding: "utf8" });
-    expect([result.status, result.stdout]).toEqual([1, ""]);
   });
 });
