@@ -18,13 +18,24 @@ export const SANDBOX_LABEL = "dev.slipway.sandbox";
 export const PUBLIC_RANGES = {
   /** Servers' public IPv4 addresses, allocated by the Hetzner emulator. */
   servers: "127.0.1.0/24",
-  /** The sandbox's own services: registry, ACME. */
+  /** The sandbox's own services: registry, ACME, DNS, S3. */
   services: "127.0.2.0/24",
+  /** Hetzner load balancers' public IPv4 addresses, each a real proxy container. */
+  loadBalancers: "127.0.3.0/24",
+  /**
+   * The sandbox's stand-in for Cloudflare's published IP ranges: the edge proxies for proxied DNS records
+   * live here, so an origin locked down to "Cloudflare's ranges" can be tested for real.
+   */
+  cloudflareEdge: "127.0.4.0/24",
 } as const;
 
 export const SERVICE_ADDRESSES = {
   registry: "127.0.2.1",
   acme: "127.0.2.2",
+  /** Authoritative DNS for the Cloudflare emulator's zones (UDP and TCP 53). */
+  dns: "127.0.2.3",
+  /** The S3-compatible object store (HTTPS, sandbox CA). */
+  s3: "127.0.2.4",
 } as const;
 
 export const REGISTRY_PORT = 5000;
@@ -34,6 +45,7 @@ export const ACME_MANAGEMENT_PORT = 15000;
 /** The API emulators run on the host itself, outside the NETMAP ranges. */
 export const API_HOST = "127.0.0.1";
 export const HETZNER_API_PORT = 4610;
+export const CLOUDFLARE_API_PORT = 4620;
 /** The token the sandbox's Hetzner API accepts. It guards nothing real; it exists so auth is exercised. */
 export const HETZNER_TOKEN = "sandbox-0000000000000000000000000000000000000000000000000000000000";
 
