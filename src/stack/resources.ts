@@ -12,7 +12,7 @@ import { serverUserData } from "../hosts/user-data.ts";
 import { labelValue, ownershipLabels } from "../providers/hetzner/labels.ts";
 import { server } from "../providers/hetzner/server.ts";
 import { sshKey } from "../providers/hetzner/ssh-key.ts";
-import { contextHash } from "../services/build-context.ts";
+import { type BuildSpec, contextHash } from "../services/build-context.ts";
 import { proxy } from "../services/proxy.ts";
 import { release } from "../services/release.ts";
 import type { SecretResolver } from "./secrets.ts";
@@ -31,6 +31,8 @@ export interface GraphInputs {
   secrets: SecretResolver;
   /** The host key of a server (by its resource address), generated once and kept in state. */
   hostKey: (serverAddress: string) => HostKeyPair;
+  /** Names built images; default: hash the build context. Diagrams pass a stand-in (no context needed). */
+  contextHash?: (build: BuildSpec) => Promise<string>;
 }
 
 export interface ServerInstance {
@@ -123,7 +125,7 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
       platform: service.build.platform,
     };
     const image = build
-      ? `slipway/${stack.name}-${serviceName}:${(await contextHash(build)).slice(0, 12)}`
+      ? `slipway/${stack.name}-${serviceName}:${(await (inputs.contextHash ?? contextHash)(build)).slice(0, 12)}`
       : service.image!;
     const releaseId = shortHash({
       image,
