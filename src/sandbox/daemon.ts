@@ -3,17 +3,20 @@
  * it serves the cloud APIs on the host's loopback and turns their effects into containers.
  */
 import { writeFile } from "node:fs/promises";
+import { watchApiFaults } from "./faults/store.ts";
 import { startHetznerEmulator } from "./hetzner/server.ts";
 import { API_HOST, HETZNER_API_PORT, HETZNER_TOKEN, type SandboxFiles } from "./layout.ts";
 import { DockerMachineDriver } from "./vm/docker-machine-driver.ts";
 
 export async function serveSandbox(files: SandboxFiles, log: (line: string) => void): Promise<void> {
+  const apiFaults = watchApiFaults(files.faults);
   const hetzner = await startHetznerEmulator({
     host: API_HOST,
     port: HETZNER_API_PORT,
     token: HETZNER_TOKEN,
     dataFile: files.hetznerData,
     driver: new DockerMachineDriver(),
+    fault: apiFaults,
   });
   await writeFile(files.daemonPid, String(process.pid));
   log(`Hetzner Cloud API on ${hetzner.url}`);

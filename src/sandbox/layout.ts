@@ -79,6 +79,8 @@ export function sandboxFiles(home: string) {
     daemonLog: join(home, "daemon.log"),
     buildCache: join(home, "build"),
     savedSysctl: join(home, "route_localnet.orig"),
+    /** The fault plan (`slipway sandbox fault`), re-read by the emulators when it changes. */
+    faults: join(home, "faults.json"),
   };
 }
 export type SandboxFiles = ReturnType<typeof sandboxFiles>;

@@ -2,6 +2,7 @@
  * `slipway sandbox up|down|status|env`: brings the local cloud up (idempotently), stops it keeping its
  * data, or purges everything it ever made on this machine.
  */
+
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
@@ -10,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.ts";
 import { sleep, waitFor } from "../util/wait.ts";
 import { docker, engineRunning } from "./docker.ts";
+import { heal } from "./faults/inject.ts";
 import { BASE_IMAGE, ensureImages, IMAGES, type Log } from "./images.ts";
 import {
   API_HOST,
@@ -149,6 +151,8 @@ export async function sandboxDown(
   log: Log,
 ): Promise<void> {
   await stopDaemon(files);
+  // Faults are for one session: a sandbox that comes back up behaves.
+  await heal(files).catch(() => {});
   if (!(await engineRunning())) {
     if (options.purge) await removeHostRules(files);
     return;

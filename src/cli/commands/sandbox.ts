@@ -11,6 +11,7 @@ import {
 import { quote } from "../../util/shell.ts";
 import { globalArgs } from "../args.ts";
 import { json, out, paint, progress } from "../output.ts";
+import { faultCommand } from "./sandbox-fault.ts";
 
 const up = defineCommand({
   meta: { name: "up", description: "Start the local sandbox cloud (builds its images the first time)" },
@@ -80,5 +81,5 @@ const serve = defineCommand({
 
 export const sandboxCommand = defineCommand({
   meta: { name: "sandbox", description: "The local sandbox cloud" },
-  subCommands: { up, down, status, env, serve },
+  subCommands: { up, down, status, env, fault: faultCommand, serve },
 });

@@ -14,7 +14,36 @@ export type ErrorCode =
   | "unsupported_error"
   | "rate_limit_exceeded"
   | "resource_unavailable"
-  | "server_error";
+  | "server_error"
+  | "unavailable"
+  | "timeout"
+  // networks, firewalls, placement groups, primary IPs (general codes, then operation specific ones)
+  | "conflict"
+  | "protected"
+  | "service_error"
+  | "resource_limit_exceeded"
+  | "firewall_resource_not_found"
+  | "primary_ip_version_mismatch"
+  | "resource_in_use"
+  | "server_already_attached"
+  | "server_not_attached"
+  | "ip_not_available"
+  | "no_subnet_available"
+  | "networks_overlap"
+  | "firewall_already_applied"
+  | "firewall_already_removed"
+  | "firewall_managed_by_label_selector"
+  | "private_net_only_server"
+  | "server_already_added"
+  | "server_not_stopped"
+  | "server_has_ipv4"
+  | "server_has_ipv6"
+  | "primary_ip_already_assigned"
+  | "primary_ip_assigned"
+  | "primary_ip_datacenter_mismatch"
+  | "must_be_unassigned"
+  | "placement_error"
+  | "already_in_placement_group";
 
 const STATUS: Record<ErrorCode, number> = {
   json_error: 400,
@@ -28,6 +57,34 @@ const STATUS: Record<ErrorCode, number> = {
   locked: 423,
   rate_limit_exceeded: 429,
   server_error: 500,
+  unavailable: 503,
+  timeout: 504,
+  conflict: 409,
+  protected: 423,
+  service_error: 422,
+  resource_limit_exceeded: 403,
+  firewall_resource_not_found: 404,
+  primary_ip_version_mismatch: 412,
+  resource_in_use: 422,
+  server_already_attached: 422,
+  server_not_attached: 422,
+  ip_not_available: 422,
+  no_subnet_available: 422,
+  networks_overlap: 422,
+  firewall_already_applied: 422,
+  firewall_already_removed: 422,
+  firewall_managed_by_label_selector: 422,
+  private_net_only_server: 422,
+  server_already_added: 422,
+  server_not_stopped: 422,
+  server_has_ipv4: 422,
+  server_has_ipv6: 422,
+  primary_ip_already_assigned: 422,
+  primary_ip_assigned: 422,
+  primary_ip_datacenter_mismatch: 422,
+  must_be_unassigned: 422,
+  placement_error: 422,
+  already_in_placement_group: 422,
 };
 
 /** One entry of `details.fields` for invalid_input (messages) or uniqueness_error (name only). */

@@ -5,8 +5,10 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { sleep } from "../../util/wait.ts";
+import type { ApiFaultSource } from "../faults/store.ts";
 import type { ApiResponse, Context, Handler } from "./context.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError, type ErrorCode } from "./errors.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { type Route, resolveRoute } from "./router.ts";
 import { specHasOperation, specPaths } from "./spec.ts";
@@ -25,6 +27,8 @@ export interface HttpDeps {
   readonly token: string;
   readonly limiter: RateLimiter;
   readonly onExchange?: (e: Exchange) => void;
+  /** Injected faults (`slipway sandbox fault api hetzner`): latency and transient errors. */
+  readonly fault?: ApiFaultSource;
 }
 
 const BASE = "/v1";
@@ -55,6 +59,24 @@ async function dispatch(req: IncomingMessage, url: URL, deps: HttpDeps): Promise
   return route.handler({ method, path, params, query: url.searchParams, body, url }, deps.ctx);
 }
 
+/** Codes Hetzner answers transient failures with, by status. */
+const FAULT_CODES: Record<number, [ErrorCode, string]> = {
+  429: ["rate_limit_exceeded", "limit of requests per hour reached"],
+  500: ["server_error", "internal server error"],
+  503: ["unavailable", "service temporarily unavailable"],
+  504: ["timeout", "request timed out"],
+};
+
+async function injectFault(source: ApiFaultSource | undefined): Promise<void> {
+  const fault = source?.("hetzner");
+  if (!fault) return;
+  if (fault.delayMs > 0) await sleep(fault.delayMs);
+  if (fault.failWith !== null) {
+    const [code, message] = FAULT_CODES[fault.failWith] ?? ["server_error", "internal server error"];
+    throw new ApiError(code, `${message} (injected by slipway sandbox fault)`);
+  }
+}
+
 export async function handleExchange(
   req: IncomingMessage,
   res: ServerResponse,
@@ -65,6 +87,7 @@ export async function handleExchange(
   let response: ApiResponse;
   try {
     if (!allowed) throw new ApiError("rate_limit_exceeded", "limit of requests per hour reached");
+    await injectFault(deps.fault);
     response = await dispatch(req, url, deps);
   } catch (error) {
     if (!(error instanceof ApiError)) console.error("hetzner emulator: internal error", error);

@@ -7,6 +7,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ApiFaultSource } from "../faults/store.ts";
 import { actionRoutes } from "./action-routes.ts";
 import { catalogRoutes } from "./catalog-routes.ts";
 import type { Context, Handler } from "./context.ts";
@@ -35,6 +36,8 @@ export interface HetznerEmulatorOptions {
   /** Requests per hour, refilled gradually (limit/3600 per second). Default 3600, Hetzner's. */
   readonly rateLimit?: number;
   readonly onExchange?: (e: Exchange) => void;
+  /** Injected latency and errors (`slipway sandbox fault api hetzner`). */
+  readonly fault?: ApiFaultSource;
 }
 
 export interface HetznerEmulator {
@@ -74,6 +77,7 @@ export async function startHetznerEmulator(options: HetznerEmulatorOptions): Pro
     token: options.token,
     limiter: new RateLimiter(options.rateLimit ?? 3600),
     onExchange: options.onExchange,
+    fault: options.fault,
   };
   const server = createServer((req, res) => {
     void handleExchange(req, res, deps);
