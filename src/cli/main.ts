@@ -7,6 +7,7 @@ import { type CommandDef, runCommand } from "citty";
 import { UserError } from "../errors.ts";
 import { resolveCommand, UNKNOWN_COMMAND } from "./args.ts";
 import { destroyCommand } from "./commands/destroy.ts";
+import { diagramCommand } from "./commands/diagram.ts";
 import { planCommand } from "./commands/plan.ts";
 import { sandboxCommand } from "./commands/sandbox.ts";
 import { statusCommand } from "./commands/status.ts";
@@ -29,6 +30,7 @@ export const rootCommand: CommandDef = {
     destroy: destroyCommand,
     status: statusCommand,
     sandbox: sandboxCommand,
+    diagram: diagramCommand,
   },
 };
 

@@ -52,6 +52,7 @@ export function overview(facts: StackFacts): Diagram {
     const runs = [
       ...server.services.map((s) => serviceLabel(facts, s)),
       ...server.accessories.map((a) => `${a.name} (${a.role})`),
+      ...(stack.monitoring?.server === server.group ? ["monitoring"] : []),
     ];
     d.node(`server:${server.name}`, [...serverLines(server), runs.length ? `runs: ${runs.join(", ")}` : ""], {
       group: "nodes",
