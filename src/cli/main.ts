@@ -7,9 +7,11 @@ import { type CommandDef, runCommand } from "citty";
 import { UserError } from "../errors.ts";
 import { resolveCommand, UNKNOWN_COMMAND } from "./args.ts";
 import { destroyCommand } from "./commands/destroy.ts";
+import { forceUnlockCommand } from "./commands/force-unlock.ts";
 import { diagramCommand } from "./commands/diagram.ts";
 import { planCommand } from "./commands/plan.ts";
 import { sandboxCommand } from "./commands/sandbox.ts";
+import { secretsCommand } from "./commands/secrets.ts";
 import { statusCommand } from "./commands/status.ts";
 import { upCommand } from "./commands/up.ts";
 import { validateCommand } from "./commands/validate.ts";
@@ -30,6 +32,8 @@ export const rootCommand: CommandDef = {
     destroy: destroyCommand,
     status: statusCommand,
     sandbox: sandboxCommand,
+    secrets: secretsCommand,
+    "force-unlock": forceUnlockCommand,
     diagram: diagramCommand,
   },
 };

@@ -1,8 +1,10 @@
 /**
  * Everything the CLI prints goes through here: stdout for results, stderr for progress and errors,
- * colour only on a TTY and never when NO_COLOR or --no-color is set.
+ * colour only on a TTY and never when NO_COLOR or --no-color is set. Every secret value this process
+ * has seen is masked as (sensitive), whatever path it took into the text.
  */
 import { stripVTControlCharacters, styleText } from "node:util";
+import { printedSecrets } from "../secrets/redact.ts";
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -22,11 +24,11 @@ export function plain(text: string): string {
 }
 
 export function out(text = ""): void {
-  process.stdout.write(`${text}\n`);
+  process.stdout.write(`${printedSecrets.text(text)}\n`);
 }
 
 export function err(text = ""): void {
-  process.stderr.write(`${text}\n`);
+  process.stderr.write(`${printedSecrets.text(text)}\n`);
 }
 
 export function json(value: unknown): void {

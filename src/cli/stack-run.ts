@@ -8,13 +8,17 @@ import { errorMessage, UserError } from "../errors.ts";
 import { KINDS, persistGenerated, type Session } from "../stack/session.ts";
 import { paint, progress } from "./output.ts";
 
-export async function planSession(session: Session, options: { destroy?: boolean } = {}): Promise<Plan> {
+export async function planSession(
+  session: Session,
+  options: { destroy?: boolean; targets?: readonly string[] } = {},
+): Promise<Plan> {
   return planChanges({
     nodes: options.destroy ? [] : session.nodes,
     state: session.state.document,
     ctx: session.ctx,
     observed: session.observed,
     kinds: KINDS,
+    targets: options.targets,
   });
 }
 

@@ -5,6 +5,7 @@
  * plans from reality and resumes.
  */
 import { errorMessage } from "../errors.ts";
+import { MinHeap } from "./graph.ts";
 import type { Plan, PlannedStep } from "./plan.ts";
 import type { StateStore } from "./state.ts";
 
@@ -37,69 +38,93 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const result: ApplyResult = { done: [], failed: [], skipped: [] };
   await runDag(forward, (s) => s.dependsOn, options, result);
   // Deletes go dependents first: a step waits for the deletes of everything that depends on it.
-  const dependentsOf = (step: PlannedStep) =>
-    deletes
-      .filter((d) => d.dependsOn.includes(step.address) || d.hostedOn === step.address)
-      .map((d) => d.address);
-  await runDag(deletes, dependentsOf, options, result);
+  const dependentsOf = new Map<string, string[]>();
+  for (const d of deletes) {
+    for (const needed of new Set([...d.dependsOn, ...(d.hostedOn ? [d.hostedOn] : [])])) {
+      dependentsOf.set(needed, [...(dependentsOf.get(needed) ?? []), d.address]);
+    }
+  }
+  await runDag(deletes, (s) => dependentsOf.get(s.address) ?? [], options, result);
   return result;
 }
 
-async function runDag(
+/**
+ * Runs `steps` as a DAG: each waits for its prerequisites (counted down as they finish, so the walk is
+ * linear in the size of the graph), ready steps start in plan order up to the concurrency bound, and
+ * a failure skips everything downstream of it at once while the rest carries on.
+ */
+function runDag(
   steps: PlannedStep[],
   prerequisites: (step: PlannedStep) => readonly string[],
   options: ApplyOptions,
   result: ApplyResult,
 ): Promise<void> {
-  const inPlan = new Set(steps.map((s) => s.address));
-  const finished = new Set<string>();
-  const blocked = new Map<string, string>(); // address → the failure that blocks it
-  const running = new Set<Promise<void>>();
-  const pending = [...steps];
+  const index = new Map(steps.map((s, i) => [s.address, i]));
+  const waitingOn = new Map<string, number>();
+  const dependents = new Map<string, PlannedStep[]>();
+  for (const step of steps) {
+    const needs = [...new Set(prerequisites(step))].filter((a) => index.has(a) && a !== step.address);
+    waitingOn.set(step.address, needs.length);
+    for (const need of needs) dependents.set(need, [...(dependents.get(need) ?? []), step]);
+  }
+  const ready = new MinHeap<PlannedStep>((a, b) => index.get(a.address)! - index.get(b.address)!);
+  for (const step of steps) if (waitingOn.get(step.address) === 0) ready.push(step);
+  const settled = new Set<string>();
+  let running = 0;
 
-  const settle = (step: PlannedStep, ok: boolean, because?: string) => {
-    finished.add(step.address);
-    if (!ok) blocked.set(step.address, because ?? step.address);
+  /** Marks `step` finished; on failure, skips everything downstream (iteratively: chains can be long). */
+  const settle = (step: PlannedStep, failedBecause?: string) => {
+    settled.add(step.address);
+    const queue = [step];
+    while (queue.length > 0) {
+      const current = queue.pop()!;
+      for (const next of dependents.get(current.address) ?? []) {
+        if (settled.has(next.address)) continue;
+        if (failedBecause === undefined) {
+          const left = waitingOn.get(next.address)! - 1;
+          waitingOn.set(next.address, left);
+          if (left === 0) ready.push(next);
+          continue;
+        }
+        settled.add(next.address);
+        result.skipped.push(next.address);
+        options.onEvent?.({ type: "skip", step: next, because: failedBecause });
+        queue.push(next);
+      }
+    }
   };
 
-  while (pending.length > 0 || running.size > 0) {
-    for (let i = 0; i < pending.length && running.size < options.concurrency; ) {
-      const step = pending[i]!;
-      const needs = prerequisites(step).filter((a) => inPlan.has(a));
-      const blocker = needs.find((a) => blocked.has(a));
-      if (blocker) {
-        pending.splice(i, 1);
-        const because = blocked.get(blocker)!;
-        result.skipped.push(step.address);
-        options.onEvent?.({ type: "skip", step, because });
-        settle(step, false, because);
-        continue;
+  return new Promise((resolve, reject) => {
+    const pump = () => {
+      while (running < options.concurrency && ready.size > 0) {
+        const step = ready.pop()!;
+        running++;
+        runStep(step, options)
+          .then(
+            () => {
+              result.done.push(step.address);
+              settle(step);
+            },
+            (error: unknown) => {
+              result.failed.push({ address: step.address, error });
+              options.onEvent?.({ type: "fail", step, error });
+              settle(step, step.address);
+            },
+          )
+          .then(() => {
+            running--;
+            pump();
+          })
+          .catch(reject);
       }
-      if (!needs.every((a) => finished.has(a))) {
-        i++;
-        continue;
+      if (running === 0 && ready.size === 0) {
+        if (settled.size < steps.length) {
+          reject(new Error(`apply stalled with ${steps.length - settled.size} steps waiting`));
+        } else resolve();
       }
-      pending.splice(i, 1);
-      const task = runStep(step, options).then(
-        () => {
-          result.done.push(step.address);
-          settle(step, true);
-        },
-        (error: unknown) => {
-          result.failed.push({ address: step.address, error });
-          options.onEvent?.({ type: "fail", step, error });
-          settle(step, false);
-        },
-      );
-      const tracked = task.finally(() => running.delete(tracked));
-      running.add(tracked);
-    }
-    if (running.size === 0) {
-      if (pending.length > 0) throw new Error(`apply stalled with ${pending.length} steps waiting`);
-      break;
-    }
-    await Promise.race(running);
-  }
+    };
+    pump();
+  });
 }
 
 async function runStep(step: PlannedStep, options: ApplyOptions): Promise<void> {

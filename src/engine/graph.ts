@@ -1,6 +1,7 @@
 /**
  * The stack as a DAG of resources: ordering for apply (dependencies first) and destroy (dependents
- * first), with cycles and dangling references reported by address.
+ * first), with cycles and dangling references reported by address. Linear apart from the heap that
+ * keeps ready nodes in the order given, so thousands of resources order in milliseconds.
  */
 
 export class GraphError extends Error {}
@@ -25,11 +26,11 @@ export function topologicalOrder<T extends { address: string; dependsOn: readonl
     }
   }
   const position = new Map(nodes.map((n, i) => [n.address, i]));
-  const ready = nodes.filter((n) => indegree.get(n.address) === 0).map((n) => n.address);
+  const ready = new MinHeap<string>((a, b) => position.get(a)! - position.get(b)!);
+  for (const node of nodes) if (indegree.get(node.address) === 0) ready.push(node.address);
   const order: T[] = [];
-  while (ready.length > 0) {
-    ready.sort((a, b) => position.get(a)! - position.get(b)!);
-    const next = ready.shift()!;
+  while (ready.size > 0) {
+    const next = ready.pop()!;
     order.push(byAddress.get(next)!);
     for (const dependent of dependents.get(next)!) {
       const left = indegree.get(dependent)! - 1;
@@ -38,8 +39,54 @@ export function topologicalOrder<T extends { address: string; dependsOn: readonl
     }
   }
   if (order.length !== nodes.length) {
-    const stuck = nodes.filter((n) => !order.includes(n)).map((n) => n.address);
+    const placed = new Set(order);
+    const stuck = nodes.filter((n) => !placed.has(n)).map((n) => n.address);
     throw new GraphError(`dependency cycle among: ${stuck.join(", ")}`);
   }
   return order;
+}
+
+/** A binary min-heap: the ready set of a topological walk, smallest (earliest-listed) first. */
+export class MinHeap<T> {
+  private readonly items: T[] = [];
+  private readonly before: (a: T, b: T) => number;
+
+  constructor(compare: (a: T, b: T) => number) {
+    this.before = compare;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(item: T): void {
+    const items = this.items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.before(items[i]!, items[parent]!) >= 0) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return top;
+    items[0] = last;
+    for (let i = 0; ; ) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let least = i;
+      if (left < items.length && this.before(items[left]!, items[least]!) < 0) least = left;
+      if (right < items.length && this.before(items[right]!, items[least]!) < 0) least = right;
+      if (least === i) break;
+      [items[i], items[least]] = [items[least]!, items[i]!];
+      i = least;
+    }
+    return top;
+  }
 }

@@ -1,10 +1,11 @@
 /**
  * Planning: observe every resource the stack wants or state knows (refresh), then compare (pure).
- * Reads run concurrently per dependency level; a resource whose server will be created or replaced is
+ * A resource is read once its dependencies are planned; a resource whose server will be created or replaced is
  * not read at all: it will be created afresh on the new server. Resources in state that the stack no
  * longer wants are deleted, dependents first.
  */
-import { errorMessage, UserError } from "../errors.ts";
+import { errorMessage, UsageError, UserError } from "../errors.ts";
+import { closest } from "../util/closest.ts";
 import { topologicalOrder } from "./graph.ts";
 import type { AnyKind, Change, ResourceNode } from "./resource.ts";
 import type { StateDocument } from "./state.ts";
@@ -88,23 +89,31 @@ export async function planChanges(options: {
   /** Filled as resources are read, so later reads can use what earlier ones found. */
   observed: Map<string, unknown>;
   kinds: ReadonlyMap<string, AnyKind>;
+  /** Plan only these addresses and what they depend on (`--target`); orphans only if named. */
+  targets?: readonly string[];
 }): Promise<Plan> {
-  const { nodes, state, ctx, observed } = options;
+  const { state, ctx, observed } = options;
+  const scope = options.targets?.length ? selectTargets(options.nodes, state, options.targets) : undefined;
+  const nodes = scope ? options.nodes.filter((n) => scope.nodes.has(n.address)) : options.nodes;
   const steps = new Map<string, PlannedStep>();
   const order = topologicalOrder(nodes);
-  const done = new Set<string>();
-  // Read level by level: every node whose dependencies are read is read concurrently with its peers.
-  while (done.size < order.length) {
-    const level = order.filter((n) => !done.has(n.address) && n.dependsOn.every((d) => done.has(d)));
-    await Promise.all(
-      level.map(async (node) => {
+  // Each node is read as soon as its dependencies are planned, concurrently with everything else
+  // that is ready: one slow read delays only what depends on it.
+  const planned = new Map<string, Promise<void>>();
+  for (const node of order) {
+    const dependencies = node.dependsOn.map((d) => planned.get(d)!);
+    planned.set(
+      node.address,
+      Promise.all(dependencies).then(async () => {
         steps.set(node.address, await planNode(ctx, node, state, steps, observed));
-        done.add(node.address);
       }),
     );
   }
-  const wanted = new Set(nodes.map((n) => n.address));
-  const orphans = Object.entries(state.resources).filter(([addr]) => !wanted.has(addr));
+  await Promise.all(planned.values());
+  const wanted = new Set(options.nodes.map((n) => n.address));
+  const orphans = Object.entries(state.resources).filter(
+    ([addr]) => !wanted.has(addr) && (!scope || scope.orphans.has(addr)),
+  );
   const deletions = await Promise.all(
     orphans.map(async ([addr, entry]): Promise<PlannedStep | null> => {
       const kind = options.kinds.get(entry.kind);
@@ -127,6 +136,52 @@ export async function planChanges(options: {
   );
   const deleteSteps = deletions.filter((s): s is PlannedStep => s !== null);
   return { steps: [...order.map((n) => steps.get(n.address)!), ...reverseOrder(deleteSteps)] };
+}
+
+/**
+ * What `--target` plans, as Terraform does: each named resource and everything it depends on; a named
+ * resource that only state knows (to be deleted) brings the state-only resources that depend on it,
+ * since they must go first. An address nobody knows is a usage error with a suggestion.
+ */
+export function selectTargets(
+  nodes: readonly ResourceNode[],
+  state: StateDocument,
+  targets: readonly string[],
+): { nodes: Set<string>; orphans: Set<string> } {
+  const byAddress = new Map(nodes.map((n) => [n.address, n]));
+  const known = [...new Set([...byAddress.keys(), ...Object.keys(state.resources)])];
+  const unknown = targets.filter((t) => !byAddress.has(t) && !state.resources[t]);
+  if (unknown.length > 0) {
+    const lines = unknown.map((t) => {
+      const guess = closest(t, known);
+      return `--target: no resource "${t}" in the stack or its state${guess ? `; did you mean "${guess}"?` : ""}`;
+    });
+    throw new UsageError(lines.join("\n"), {
+      hint: "Targets are resource addresses as `slipway plan` prints them, e.g. hetzner.server.web.",
+    });
+  }
+  const selected = new Set<string>();
+  const visit = (addr: string) => {
+    if (selected.has(addr)) return;
+    selected.add(addr);
+    const node = byAddress.get(addr)!;
+    for (const dep of node.dependsOn) if (byAddress.has(dep)) visit(dep);
+    if (node.hostedOn && byAddress.has(node.hostedOn)) visit(node.hostedOn);
+  };
+  for (const t of targets) if (byAddress.has(t)) visit(t);
+  const orphans = new Set(targets.filter((t) => !byAddress.has(t)));
+  // Dependents of a deleted target go first, so they are part of the plan.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [addr, entry] of Object.entries(state.resources)) {
+      if (byAddress.has(addr) || orphans.has(addr)) continue;
+      if (entry.dependsOn.some((d) => orphans.has(d)) || (entry.hostedOn && orphans.has(entry.hostedOn))) {
+        orphans.add(addr);
+        grew = true;
+      }
+    }
+  }
+  return { nodes: selected, orphans };
 }
 
 async function readOrphan(ctx: unknown, kind: AnyKind, addr: string, id: string, outputs: unknown) {

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { Encryption } from "../secrets/keyring.ts";
 
 export const StateResource = z.object({
   kind: z.string(),
@@ -24,6 +25,8 @@ export const StateDocument = z.object({
   resources: z.record(z.string(), StateResource),
   /** Values slipway generated and must keep (e.g. a server's SSH host key), by resource address. */
   generated: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+  /** How sealed values (`slipway:v1:…`) in this document were encrypted; absent when none are. */
+  encryption: Encryption.optional(),
 });
 export type StateDocument = z.infer<typeof StateDocument>;
 

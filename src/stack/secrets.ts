@@ -1,9 +1,13 @@
 /**
- * Resolves `secret("NAME")` references to their values from the environment at plan/apply time. All
- * missing secrets are reported at once, each with where it is used; values are never printed.
+ * Resolves `secret("NAME")` references at plan/apply time: from the environment first, then from the
+ * encrypted secrets file (`slipway secrets set`). All missing secrets are reported at once, each with
+ * where it is used. Every value resolved is registered with the redactor, so it is masked in anything
+ * slipway prints and sealed wherever it lands in state.
  */
 import { isSecretRef, type SecretRef } from "../config/secret.ts";
 import { UsageError } from "../errors.ts";
+import type { Redactor } from "../secrets/redact.ts";
+import type { SecretsFile } from "../secrets/secrets-file.ts";
 
 export interface ResolvedEnv {
   values: Record<string, string>;
@@ -13,9 +17,16 @@ export interface ResolvedEnv {
 export class SecretResolver {
   private readonly missing = new Map<string, string[]>();
   private readonly env: NodeJS.ProcessEnv;
+  private readonly file: SecretsFile | undefined;
+  private readonly redactor: Redactor | undefined;
 
-  constructor(env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    env: NodeJS.ProcessEnv = process.env,
+    sources: { file?: SecretsFile; redactor?: Redactor } = {},
+  ) {
     this.env = env;
+    this.file = sources.file;
+    this.redactor = sources.redactor;
   }
 
   resolveEnv(env: Record<string, string | SecretRef>, where: string): ResolvedEnv {
@@ -33,8 +44,9 @@ export class SecretResolver {
   }
 
   private value(name: string, usedAt: string): string {
-    const value = this.env[name];
+    const value = this.env[name] ?? this.file?.get(name);
     if (value === undefined) this.missing.set(name, [...(this.missing.get(name) ?? []), usedAt]);
+    else this.redactor?.add(value);
     return value ?? "";
   }
 
@@ -43,7 +55,7 @@ export class SecretResolver {
     if (this.missing.size === 0) return;
     const lines = [...this.missing].map(([name, uses]) => `  ${name} (used by ${uses.join(", ")})`);
     throw new UsageError(`${this.missing.size} secret(s) have no value:\n${lines.join("\n")}`, {
-      hint: `Export them before running slipway, e.g. export ${[...this.missing.keys()][0]}=…`,
+      hint: `Export them before running slipway, e.g. export ${[...this.missing.keys()][0]}=…, or store them encrypted with: slipway secrets set ${[...this.missing.keys()][0]}`,
     });
   }
 }

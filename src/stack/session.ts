@@ -3,11 +3,11 @@
  * resource kinds need, and the resource graph. Every command that touches the cloud opens one.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { loadStack, type Stack } from "../config/index.ts";
-import { LocalStateBackend } from "../engine/local-state.ts";
+import type { LockRequest } from "../engine/lock.ts";
 import type { AnyKind, ResourceNode } from "../engine/resource.ts";
-import { emptyState, StateStore } from "../engine/state.ts";
+import type { StateStore } from "../engine/state.ts";
 import { UsageError } from "../errors.ts";
 import { HostConnector } from "../hosts/connector.ts";
 import { dockerEngine } from "../hosts/docker-engine.ts";
@@ -20,6 +20,7 @@ import { proxy } from "../services/proxy.ts";
 import { release } from "../services/release.ts";
 import { type HostKeyPair, stackResources } from "./resources.ts";
 import { SecretResolver } from "./secrets.ts";
+import { openStackState, stackKeys } from "./state-setup.ts";
 
 export const KINDS: ReadonlyMap<string, AnyKind> = new Map(
   [sshKey, server, dockerEngine, proxy, release].map((k) => [k.kind, k as AnyKind]),
@@ -63,26 +64,43 @@ function acmeSettings(stack: Stack, dir: string, env: NodeJS.ProcessEnv) {
 export async function openSession(
   configPath: string,
   env: NodeJS.ProcessEnv = process.env,
+  options: { lock?: LockRequest } = {},
 ): Promise<Session> {
   const { stack, file, dir } = await loadStack(configPath);
-  const backend = new LocalStateBackend(join(dir, ".slipway"));
-  const doc = (await backend.read()) ?? emptyState(stack.name);
-  if (doc.stack !== stack.name) {
-    throw new UsageError(
-      `state in ${backend.location} belongs to stack "${doc.stack}", but ${file} defines "${stack.name}"`,
-      {
-        hint: "Renaming a stack would orphan its servers: destroy it under its old name first, or restore the name.",
-      },
-    );
+  const keys = stackKeys(dir, env);
+  const { state, lock } = await openStackState({
+    stackDir: dir,
+    stackName: stack.name,
+    stackFile: file,
+    keys,
+    lock: options.lock,
+  });
+  try {
+    return await connect(stack, file, dir, state, env, keys, async () => {
+      await lock?.release();
+    });
+  } catch (error) {
+    await lock?.release();
+    throw error;
   }
-  const state = new StateStore(doc, backend);
+}
+
+async function connect(
+  stack: Stack,
+  file: string,
+  dir: string,
+  state: StateStore,
+  env: NodeJS.ProcessEnv,
+  keys: ReturnType<typeof stackKeys>,
+  unlock: () => Promise<void>,
+): Promise<Session> {
   const identity = loadIdentity(stack.ssh.privateKey, dir, env);
   const hetzner = createHetznerClient(hetznerSettings(env));
   const observed = new Map<string, unknown>();
   const pool = new SshPool(identity);
   const ctx: RunContext = { hetzner, hosts: new HostConnector(pool, observed, stack.ssh.port) };
   const newHostKeys = new Map<string, HostKeyPair>();
-  const secrets = new SecretResolver(env);
+  const secrets = new SecretResolver(env, { file: keys.secretsFile, redactor: keys.redactor });
   const nodes = await stackResources({
     stack,
     configDir: dir,
@@ -100,7 +118,11 @@ export async function openSession(
     },
   });
   secrets.check();
-  return { stack, file, dir, state, nodes, ctx, observed, newHostKeys, close: () => pool.closeAll() };
+  const close = async () => {
+    await pool.closeAll();
+    await unlock();
+  };
+  return { stack, file, dir, state, nodes, ctx, observed, newHostKeys, close };
 }
 
 /** Saves generated host keys before the servers that carry them are created. */

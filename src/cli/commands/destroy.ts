@@ -5,15 +5,17 @@ import { adoptUnrecorded } from "../../providers/hetzner/sweep.ts";
 import { openSession } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
 import { confirm } from "../confirm.ts";
+import { lockArgs, lockRequest } from "../lock-options.ts";
 import { out, paint } from "../output.ts";
 import { renderPlan } from "../render-plan.ts";
 import { applySession, planSession } from "../stack-run.ts";
 
 export const destroyCommand = defineCommand({
   meta: { name: "destroy", description: "Delete every server, key and setting the stack made" },
-  args: { ...globalArgs },
+  args: { ...globalArgs, ...lockArgs },
   async run({ args }) {
-    const session = await openSession(args.config);
+    const lock = lockRequest("destroy", args["lock-timeout"]);
+    const session = await openSession(args.config, process.env, { lock });
     try {
       // Objects a killed run created but never recorded still carry the stack's labels: take them too.
       await adoptUnrecorded(session);

@@ -6,19 +6,23 @@ import { globalArgs } from "../args.ts";
 import { json, out } from "../output.ts";
 import { planJson, renderPlan } from "../render-plan.ts";
 import { planSession } from "../stack-run.ts";
+import { targetArgs, targetsFrom, warnTargeting } from "../targets.ts";
 import { warnUnsupported } from "../unsupported.ts";
 
 export const planCommand = defineCommand({
   meta: { name: "plan", description: "Show what `up` would change" },
   args: {
     ...globalArgs,
+    ...targetArgs,
     "detailed-exitcode": { type: "boolean", description: "Exit 2 when there are changes, 0 when none" },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
+    const targets = targetsFrom(rawArgs);
     const session = await openSession(args.config);
     try {
       warnUnsupported(session.stack);
-      const plan = await planSession(session);
+      warnTargeting(targets);
+      const plan = await planSession(session, { targets });
       if (args.json) json(planJson(plan));
       else out(renderPlan(plan));
       return args["detailed-exitcode"] && pendingSteps(plan).length > 0 ? 2 : 0;

@@ -5,9 +5,11 @@ import { UsageError } from "../../errors.ts";
 import { openSession } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
 import { confirm } from "../confirm.ts";
+import { forceUnlock, lockArgs, lockRequest } from "../lock-options.ts";
 import { out, paint, progress } from "../output.ts";
 import { renderPlan } from "../render-plan.ts";
 import { applySession, planSession } from "../stack-run.ts";
+import { targetArgs, targetsFrom, warnTargeting } from "../targets.ts";
 import { warnUnsupported } from "../unsupported.ts";
 import { printEndpoints } from "./status.ts";
 
@@ -21,17 +23,28 @@ export const upCommand = defineCommand({
       valueHint: "N",
       default: "10",
     },
+    ...targetArgs,
+    ...lockArgs,
+    "force-unlock": {
+      type: "string",
+      description: "First remove the state lock with this ID (a run that died); asks unless --yes",
+      valueHint: "ID",
+    },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const concurrency = Number(args.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new UsageError(`--concurrency: expected a whole number of at least 1, got "${args.concurrency}"`);
     }
+    const targets = targetsFrom(rawArgs);
+    const lock = lockRequest("up", args["lock-timeout"]);
+    if (args["force-unlock"] && !(await forceUnlock(args.config, args["force-unlock"], args.yes))) return 1;
     const started = Date.now();
-    const session = await openSession(args.config);
+    const session = await openSession(args.config, process.env, { lock });
     try {
       warnUnsupported(session.stack);
-      const plan = await planSession(session);
+      warnTargeting(targets);
+      const plan = await planSession(session, { targets });
       out(renderPlan(plan));
       if (pendingSteps(plan).length === 0) {
         // Only objects to record in state: nothing in the cloud changes, so nothing to confirm.

@@ -47,7 +47,9 @@ describe("SecretResolver", () => {
         "  STRIPE_KEY (used by services.worker.env.KEY)",
       ].join("\n"),
     );
-    expect((error as UsageError).hint).toBe("Export them before running slipway, e.g. export DATABASE_URL=…");
+    expect((error as UsageError).hint).toBe(
+      "Export them before running slipway, e.g. export DATABASE_URL=…, or store them encrypted with: slipway secrets set DATABASE_URL",
+    );
     expect((error as UsageError).exitCode).toBe(2);
     expect(`${(error as UsageError).message}${(error as UsageError).hint}`).not.toContain("hunter2");
   });
