@@ -7,8 +7,8 @@ import { type CommandDef, runCommand } from "citty";
 import { UserError } from "../errors.ts";
 import { resolveCommand, UNKNOWN_COMMAND } from "./args.ts";
 import { destroyCommand } from "./commands/destroy.ts";
-import { forceUnlockCommand } from "./commands/force-unlock.ts";
 import { diagramCommand } from "./commands/diagram.ts";
+import { forceUnlockCommand } from "./commands/force-unlock.ts";
 import { planCommand } from "./commands/plan.ts";
 import { sandboxCommand } from "./commands/sandbox.ts";
 import { secretsCommand } from "./commands/secrets.ts";
@@ -32,9 +32,9 @@ export const rootCommand: CommandDef = {
     destroy: destroyCommand,
     status: statusCommand,
     sandbox: sandboxCommand,
+    diagram: diagramCommand,
     secrets: secretsCommand,
     "force-unlock": forceUnlockCommand,
-    diagram: diagramCommand,
   },
 };
 
