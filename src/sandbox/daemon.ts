@@ -3,9 +3,18 @@
  * it serves the cloud APIs on the host's loopback and turns their effects into containers.
  */
 import { writeFile } from "node:fs/promises";
+import { startCloudflareEmulator } from "./cloudflare/server.ts";
 import { watchApiFaults } from "./faults/store.ts";
 import { startHetznerEmulator } from "./hetzner/server.ts";
-import { API_HOST, HETZNER_API_PORT, HETZNER_TOKEN, type SandboxFiles } from "./layout.ts";
+import {
+  API_HOST,
+  CLOUDFLARE_ACCOUNT_ID,
+  CLOUDFLARE_API_PORT,
+  CLOUDFLARE_TOKEN,
+  HETZNER_API_PORT,
+  HETZNER_TOKEN,
+  type SandboxFiles,
+} from "./layout.ts";
 import { DockerMachineDriver } from "./vm/docker-machine-driver.ts";
 
 export async function serveSandbox(files: SandboxFiles, log: (line: string) => void): Promise<void> {
@@ -18,13 +27,22 @@ export async function serveSandbox(files: SandboxFiles, log: (line: string) => v
     driver: new DockerMachineDriver(),
     fault: apiFaults,
   });
+  const cloudflare = await startCloudflareEmulator({
+    host: API_HOST,
+    port: CLOUDFLARE_API_PORT,
+    tokens: [{ value: CLOUDFLARE_TOKEN }],
+    account: { id: CLOUDFLARE_ACCOUNT_ID, name: "Sandbox account" },
+    dataFile: files.cloudflareData,
+    fault: apiFaults,
+  });
   await writeFile(files.daemonPid, String(process.pid));
   log(`Hetzner Cloud API on ${hetzner.url}`);
+  log(`Cloudflare API on ${cloudflare.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });
-  await hetzner.close();
+  await Promise.all([hetzner.close(), cloudflare.close()]);
   log("stopped");
 }

@@ -46,8 +46,30 @@ export const ACME_MANAGEMENT_PORT = 15000;
 export const API_HOST = "127.0.0.1";
 export const HETZNER_API_PORT = 4610;
 export const CLOUDFLARE_API_PORT = 4620;
+/**
+ * The S3 store: served by the sandbox daemon on the host (SANDBOX_GATEWAY:S3_BACKEND_PORT) and reached at
+ * SERVICE_ADDRESSES.s3:443 through a forwarding container, so host and VMs use one HTTPS endpoint.
+ */
+export const S3_PORT = 443;
+export const S3_BACKEND_PORT = 4630;
+/** Hetzner Object Storage's Falkenstein region: a non-AWS region keeps region handling honest. */
+export const S3_REGION = "fsn1";
+/** Virtual-hosted-style addressing: `<bucket>.s3.sandbox.slipway.test`. */
+export const S3_DOMAIN = "s3.sandbox.slipway.test";
+/** The sandbox's only S3 key pair. It guards nothing real; it exists so SigV4 is exercised. */
+export const S3_ACCESS_KEY_ID = "SBXSANDBOX0000000000";
+export const S3_SECRET_ACCESS_KEY = "sandbox/secret/000000000000000000000000000";
 /** The token the sandbox's Hetzner API accepts. It guards nothing real; it exists so auth is exercised. */
 export const HETZNER_TOKEN = "sandbox-0000000000000000000000000000000000000000000000000000000000";
+
+/**
+ * The token the sandbox's Cloudflare API accepts (40 characters, like a real API token) and the one
+ * account it serves. `slipway sandbox env` exports the token as CLOUDFLARE_API_TOKEN.
+ */
+export const CLOUDFLARE_TOKEN = "sandboxCloudflareToken000000000000000000";
+export const CLOUDFLARE_ACCOUNT_ID = "5a4db0c0ffee5a4db0c0ffee5a4db0c0";
+/** Where proxied DNS records point: the sandbox's Cloudflare edge proxy (a container, see edge/). */
+export const CLOUDFLARE_EDGE_ADDRESS = "127.0.4.1";
 
 /** 127.0.X.Y → 172.29.X.Y: where a loopback public address really lives. */
 export function containerAddress(publicAddress: string): string {
@@ -75,6 +97,10 @@ export function sandboxFiles(home: string) {
     pebbleConfig: join(home, "pki", "pebble-config.json"),
     registryConfig: join(home, "registry.yml"),
     hetznerData: join(home, "hetzner.json"),
+    s3Data: join(home, "s3"),
+    cloudflareData: join(home, "cloudflare.json"),
+    /** The edge's Caddy config and admin socket, shared with its container. */
+    edgeDir: join(home, "edge"),
     daemonPid: join(home, "daemon.pid"),
     daemonLog: join(home, "daemon.log"),
     buildCache: join(home, "build"),

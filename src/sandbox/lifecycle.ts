@@ -15,6 +15,9 @@ import { heal } from "./faults/inject.ts";
 import { BASE_IMAGE, ensureImages, IMAGES, type Log } from "./images.ts";
 import {
   API_HOST,
+  CLOUDFLARE_ACCOUNT_ID,
+  CLOUDFLARE_API_PORT,
+  CLOUDFLARE_TOKEN,
   HETZNER_API_PORT,
   HETZNER_TOKEN,
   SANDBOX_LABEL,
@@ -40,6 +43,10 @@ export function currentSandbox(env: NodeJS.ProcessEnv = process.env): SandboxFil
   return sandboxFiles(sandboxHome(env));
 }
 
+export function cloudflareEndpoint(): string {
+  return `http://${API_HOST}:${CLOUDFLARE_API_PORT}/client/v4`;
+}
+
 export function hetznerEndpoint(): string {
   return `http://${API_HOST}:${HETZNER_API_PORT}/v1`;
 }
@@ -49,6 +56,9 @@ export function sandboxEnvironment(files: SandboxFiles): Record<string, string> 
   return {
     HCLOUD_ENDPOINT: hetznerEndpoint(),
     HCLOUD_TOKEN: HETZNER_TOKEN,
+    CLOUDFLARE_BASE_URL: cloudflareEndpoint(),
+    CLOUDFLARE_API_TOKEN: CLOUDFLARE_TOKEN,
+    CLOUDFLARE_ACCOUNT_ID,
     SLIPWAY_SANDBOX_CA: files.trustBundle,
     SLIPWAY_ACME_CA: acmeDirectoryUrl(),
     SLIPWAY_ACME_CA_ROOT: files.caCert,
@@ -102,6 +112,15 @@ async function apiAnswers(): Promise<boolean> {
       headers: { authorization: `Bearer ${HETZNER_TOKEN}` },
       signal: AbortSignal.timeout(2000),
     });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function cloudflareAnswers(): Promise<boolean> {
+  try {
+    const res = await fetch(`${cloudflareEndpoint()}/ips`, { signal: AbortSignal.timeout(2000) });
     return res.ok;
   } catch {
     return false;
@@ -184,12 +203,15 @@ export async function sandboxDown(
 }
 
 export interface SandboxStatus {
-  api: { hetzner: string | null };
+  api: { hetzner: string | null; cloudflare: string | null };
   containers: { name: string; state: string; role: string }[];
 }
 
 export async function sandboxStatus(): Promise<SandboxStatus> {
-  const api = { hetzner: (await apiAnswers()) ? hetznerEndpoint() : null };
+  const api = {
+    hetzner: (await apiAnswers()) ? hetznerEndpoint() : null,
+    cloudflare: (await cloudflareAnswers()) ? cloudflareEndpoint() : null,
+  };
   if (!(await engineRunning())) return { api, containers: [] };
   const rows = await listContainers(SANDBOX_LABEL, `{{.Names}} {{.State}} {{.Label "${VM_LABEL}"}}`);
   return {

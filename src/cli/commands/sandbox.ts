@@ -53,6 +53,7 @@ const status = defineCommand({
     const state = await sandboxStatus();
     if (args.json) return json(state);
     out(`Hetzner Cloud API: ${state.api.hetzner ?? paint("yellow", "not running")}`);
+    out(`Cloudflare API:    ${state.api.cloudflare ?? paint("yellow", "not running")}`);
     if (state.containers.length === 0) out("No sandbox containers.");
     for (const c of state.containers) out(`  ${c.name.padEnd(32)} ${c.state.padEnd(10)} ${c.role}`);
   },
