@@ -1,11 +1,12 @@
 /**
  * The sandbox's fixed catalog: locations, datacenters, server types, load balancer types, system images
  * and prices. Ids, names and specs are Hetzner's. Prices are EUR net, excluding VAT and excluding the
- * primary IPv4 (billed on its own since 2024), as Hetzner published them in mid-2024 (recorded 2025-02
- * from hetzner.com/cloud and public benchmarks quoting them): cx22 €3.29, cpx11 €3.85, cax11 €3.29 a
- * month. Deprecated cx11/cx21/cx31 carry their last price. Hourly prices follow Hetzner's cx11 pair
- * (€3.29 / €0.0052). Gross prices are derived with 19% VAT (catalog-views.ts). US locations still have
- * 20 TB of traffic included, as before the change of 1 Dec 2024.
+ * primary IPv4 (billed on its own since 2024), as hetzner.com/cloud listed them in August 2025 for the
+ * EU locations: cx22 €3.29 (€3.79 with its IPv4), cx32 €6.30, cx42 €15.90, cx52 €31.90, cpx11 €3.85,
+ * * cax11 €3.29, lb11 €5.39, volumes €0.044 and snapshots €0.011 per GB, primary IPv4 €0.50 a month.
+ * Deprecated cx11/cx21/cx31 carry their last price. Gross prices are derived with 19% VAT
+ * (catalog-views.ts). Every location is priced as the EU ones, with 20 TB of traffic included; since
+ * 1 Dec 2024 Hetzner's US locations cost more and include 1-5 TB (no example stack runs there).
  */
 export interface LocationFixture {
   readonly id: number;
@@ -77,14 +78,14 @@ export const SERVER_TYPES: readonly ServerTypeFixture[] = [
   { id: 1, name: "cx11", cores: 1, memory: 2, disk: 20, cpuType: "shared", architecture: "x86", locations: EU, monthly: "3.29", hourly: "0.0052", deprecation: GEN2_END },
   { id: 3, name: "cx21", cores: 2, memory: 4, disk: 40, cpuType: "shared", architecture: "x86", locations: EU, monthly: "4.90", hourly: "0.0078", deprecation: GEN2_END },
   { id: 5, name: "cx31", cores: 2, memory: 8, disk: 80, cpuType: "shared", architecture: "x86", locations: EU, monthly: "9.20", hourly: "0.0146", deprecation: GEN2_END },
-  { id: 22, name: "cpx11", cores: 2, memory: 2, disk: 40, cpuType: "shared", architecture: "x86", locations: EU_US, monthly: "3.85", hourly: "0.0061", deprecation: null },
+  { id: 22, name: "cpx11", cores: 2, memory: 2, disk: 40, cpuType: "shared", architecture: "x86", locations: EU_US, monthly: "3.85", hourly: "0.0063", deprecation: null },
   { id: 23, name: "cpx21", cores: 3, memory: 4, disk: 80, cpuType: "shared", architecture: "x86", locations: EU_US, monthly: "7.05", hourly: "0.0112", deprecation: null },
-  { id: 24, name: "cpx31", cores: 4, memory: 8, disk: 160, cpuType: "shared", architecture: "x86", locations: EU_US, monthly: "13.10", hourly: "0.0207", deprecation: null },
-  { id: 45, name: "cax11", cores: 2, memory: 4, disk: 40, cpuType: "shared", architecture: "arm", locations: EU, monthly: "3.29", hourly: "0.0052", deprecation: null },
+  { id: 24, name: "cpx31", cores: 4, memory: 8, disk: 160, cpuType: "shared", architecture: "x86", locations: EU_US, monthly: "13.10", hourly: "0.0211", deprecation: null },
+  { id: 45, name: "cax11", cores: 2, memory: 4, disk: 40, cpuType: "shared", architecture: "arm", locations: EU, monthly: "3.29", hourly: "0.0053", deprecation: null },
   { id: 104, name: "cx22", cores: 2, memory: 4, disk: 40, cpuType: "shared", architecture: "x86", locations: EU, monthly: "3.29", hourly: "0.0052", deprecation: null },
-  { id: 105, name: "cx32", cores: 4, memory: 8, disk: 80, cpuType: "shared", architecture: "x86", locations: EU, monthly: "6.30", hourly: "0.0100", deprecation: null },
-  { id: 106, name: "cx42", cores: 8, memory: 16, disk: 160, cpuType: "shared", architecture: "x86", locations: EU, monthly: "15.90", hourly: "0.0252", deprecation: null },
-  { id: 107, name: "cx52", cores: 16, memory: 32, disk: 320, cpuType: "shared", architecture: "x86", locations: EU, monthly: "32.40", hourly: "0.0513", deprecation: null },
+  { id: 105, name: "cx32", cores: 4, memory: 8, disk: 80, cpuType: "shared", architecture: "x86", locations: EU, monthly: "6.30", hourly: "0.0105", deprecation: null },
+  { id: 106, name: "cx42", cores: 8, memory: 16, disk: 160, cpuType: "shared", architecture: "x86", locations: EU, monthly: "15.90", hourly: "0.0265", deprecation: null },
+  { id: 107, name: "cx52", cores: 16, memory: 32, disk: 320, cpuType: "shared", architecture: "x86", locations: EU, monthly: "31.90", hourly: "0.0532", deprecation: null },
 ];
 
 export interface LoadBalancerTypeFixture {
@@ -136,7 +137,7 @@ export const PRICES = {
   floatingIpv4Monthly: "3.00",
   floatingIpv6Monthly: "3.00",
   volumePerGbMonth: "0.0440",
-  imagePerGbMonth: "0.0100",
+  imagePerGbMonth: "0.0110",
   serverBackupPercentage: "20.00",
   perTbTraffic: "1.00",
   includedTrafficBytes: 20 * 1024 ** 4,
