@@ -22,6 +22,8 @@ export interface ObservedProxy {
   user: string;
   image: string;
   running: boolean;
+  /** Whether Caddy holds slipway's base config; false when a run died between start and load. */
+  configured: boolean;
   tls: unknown;
 }
 
@@ -51,12 +53,14 @@ async function probe(ctx: Ctx, want: ProxyInput): Promise<ObservedProxy | null> 
   );
   if (inspect.code !== 0) return null;
   const [image = "", running] = inspect.stdout.trim().split(" ");
+  const apps = await caddyRequest(ssh, "GET", "/config/apps");
   const tls = await caddyRequest(ssh, "GET", "/config/apps/tls");
   return {
     server: want.server,
     user: want.user,
     image,
     running: running === "true",
+    configured: apps.status === 200 && apps.body.trim() !== "null",
     tls: tls.status === 200 ? JSON.parse(tls.body) : null,
   };
 }
@@ -89,6 +93,11 @@ async function startContainer(ssh: SshConnection, want: ProxyInput): Promise<voi
   await waitForAdmin(ssh);
 }
 
+function loadBaseConfig(ssh: SshConnection, want: ProxyInput): Promise<unknown> {
+  const config = baseConfig({ ...want.acme, caRootFile: want.acme.caRootPem ? CA_ROOT_FILE : undefined });
+  return caddy(ssh, "POST", "/load", "loading the base config", config);
+}
+
 export const proxy: ResourceKind<ProxyInput, ObservedProxy, Ctx> = {
   kind: "service.proxy",
   id: (p) => p.server,
@@ -99,6 +108,7 @@ export const proxy: ResourceKind<ProxyInput, ObservedProxy, Ctx> = {
     return [
       ...change("image", have.image, want.image),
       ...change("running", have.running, true),
+      ...change("configured", have.configured, true),
       ...change("tls", have.tls, wantedTls(want)),
     ];
   },
@@ -113,13 +123,7 @@ export const proxy: ResourceKind<ProxyInput, ObservedProxy, Ctx> = {
     const ssh = await ctx.hosts.connect(want);
     await writeCaRoot(ssh, want);
     await startContainer(ssh, want);
-    await caddy(
-      ssh,
-      "POST",
-      "/load",
-      "loading the base config",
-      baseConfig({ ...want.acme, caRootFile: want.acme.caRootPem ? CA_ROOT_FILE : undefined }),
-    );
+    await loadBaseConfig(ssh, want);
     const observed = await probe(ctx, want);
     if (!observed) throw new Error(`${want.server}: Caddy is not running after start`);
     return observed;
@@ -133,7 +137,11 @@ export const proxy: ResourceKind<ProxyInput, ObservedProxy, Ctx> = {
       else await startContainer(ssh, want);
       await waitForAdmin(ssh);
     }
-    if (changed.has("tls")) {
+    if (changed.has("configured")) {
+      // Nothing to keep: a Caddy without apps has no routes either.
+      await writeCaRoot(ssh, want);
+      await loadBaseConfig(ssh, want);
+    } else if (changed.has("tls")) {
       await writeCaRoot(ssh, want);
       const tls = wantedTls(want);
       // POST sets or replaces the object at the path (PUT would refuse to overwrite it).
