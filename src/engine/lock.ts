@@ -65,7 +65,7 @@ export function describeHolder(info: LockInfo): string {
 export class LockHeldError extends UserError {
   readonly info: LockInfo;
   constructor(location: string, info: LockInfo, waitedMs: number) {
-    const waited = waitedMs > 0 ? ` after waiting ${Math.round(waitedMs / 1000)} s` : "";
+    const waited = waitedMs > 0 ? ` after waiting ${Math.max(1, Math.round(waitedMs / 1000))} s` : "";
     super(
       `state is locked${waited}: held by ${describeHolder(info)}, lease expires ${info.expires}\n  lock ID: ${info.id}\n  lock file: ${location}`,
       {
@@ -168,7 +168,8 @@ export async function acquireLock(lock: StateLock, request: LockRequest): Promis
     const result = await lock.tryAcquire(newLockInfo(request.reason, ttlMs));
     if ("acquired" in result) return new HeldLock(lock, result.acquired, ttlMs);
     const waited = Date.now() - started;
-    if (waited >= timeoutMs) throw new LockHeldError(lock.location, result.heldBy, waited);
+    if (waited >= timeoutMs)
+      throw new LockHeldError(lock.location, result.heldBy, timeoutMs > 0 ? waited : 0);
     if (!told) request.onWait?.(result.heldBy);
     told = true;
     await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, timeoutMs - waited)));

@@ -63,7 +63,9 @@ describe("LocalStateLock", () => {
     const first = await acquireLock(lock, { reason: "up" });
     const error = await heldError(acquireLock(lock, { reason: "destroy" }));
     const { info } = first;
-    expect(error.message).toContain(`${info.holder}@${info.host} (pid ${process.pid}) since ${info.created} for "up"`);
+    expect(error.message).toContain(
+      `${info.holder}@${info.host} (pid ${process.pid}) since ${info.created} for "up"`,
+    );
     expect(error.message).toContain(`lock ID: ${info.id}`);
     expect(error.message).toContain(lock.location);
     expect(error.hint).toContain(`slipway force-unlock ${info.id}`);
@@ -82,7 +84,12 @@ describe("LocalStateLock", () => {
   it("waits for the holder with a timeout, and takes the lock once it is released", async () => {
     const first = await acquireLock(lock, { reason: "up" });
     const waits: LockInfo[] = [];
-    const second = acquireLock(lock, { reason: "up", timeoutMs: 5_000, pollMs: 10, onWait: (h) => waits.push(h) });
+    const second = acquireLock(lock, {
+      reason: "up",
+      timeoutMs: 5_000,
+      pollMs: 10,
+      onWait: (h) => waits.push(h),
+    });
     setTimeout(() => void first.release(), 50);
     const held = await second;
     expect(waits).toEqual([first.info]);
@@ -98,7 +105,10 @@ describe("LocalStateLock", () => {
   });
 
   it.each([
-    ["whose lease has expired", () => ({ expires: new Date(Date.now() - 1000).toISOString(), pid: process.ppid })],
+    [
+      "whose lease has expired",
+      () => ({ expires: new Date(Date.now() - 1000).toISOString(), pid: process.ppid }),
+    ],
     ["whose process on this host is gone", () => ({ pid: deadPid(), host: hostname() })],
   ])("takes over a lock %s", async (_, stale) => {
     plant(stale());
@@ -170,7 +180,9 @@ describe("LocalStateLock", () => {
     });
 
     it("says when there is no lock", async () => {
-      await expect(lock.forceUnlock("x")).rejects.toThrow(`no lock to remove: ${lock.location} does not exist`);
+      await expect(lock.forceUnlock("x")).rejects.toThrow(
+        `no lock to remove: ${lock.location} does not exist`,
+      );
     });
 
     it("can remove an unreadable lock file by the ID it reports", async () => {
