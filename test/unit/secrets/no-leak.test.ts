@@ -189,11 +189,11 @@ describe("secret values", () => {
       keys.keyring,
       keys.redactor,
     );
-    const doc = await backend.read();
-    expect((doc?.resources["memory.db.main"]?.outputs as ObservedDb).url).toBe(
+    const doc = (await backend.read())!;
+    expect((doc.resources["memory.db.main"]!.outputs as ObservedDb).url).toBe(
       `postgres://app:${FROM_FILE}@main.internal/app`,
     );
-    expect(doc?.generated["memory.db.main"]?.hostKeyPrivate).toBe(HOST_KEY);
+    expect(doc.generated["memory.db.main"]?.hostKeyPrivate).toBe(HOST_KEY);
     expect(printedSecrets.size).toBeGreaterThan(0);
   });
 });
