@@ -161,10 +161,11 @@ export function plan(
   state: StateDocument,
   kinds: AnyKind[] = [],
   observed = new Map(),
+  targets?: string[],
 ) {
   const byKind = new Map(kinds.map((k) => [k.kind, k]));
   for (const n of nodes) byKind.set(n.kind.kind, n.kind);
-  return planChanges({ nodes, state, ctx: {}, observed, kinds: byKind });
+  return planChanges({ nodes, state, ctx: {}, observed, kinds: byKind, targets });
 }
 
 /** The parts of planned steps tests compare: address, action, reason, goesWithHost. */
