@@ -9,6 +9,7 @@ import { resolveCommand, UNKNOWN_COMMAND } from "./args.ts";
 import { destroyCommand } from "./commands/destroy.ts";
 import { diagramCommand } from "./commands/diagram.ts";
 import { forceUnlockCommand } from "./commands/force-unlock.ts";
+import { costCommand } from "./commands/cost.ts";
 import { planCommand } from "./commands/plan.ts";
 import { sandboxCommand } from "./commands/sandbox.ts";
 import { secretsCommand } from "./commands/secrets.ts";
@@ -32,6 +33,7 @@ export const rootCommand: CommandDef = {
     destroy: destroyCommand,
     status: statusCommand,
     sandbox: sandboxCommand,
+    cost: costCommand,
     diagram: diagramCommand,
     secrets: secretsCommand,
     "force-unlock": forceUnlockCommand,

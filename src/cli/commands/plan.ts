@@ -1,9 +1,10 @@
 /** `slipway plan`: what `up` would change, read from reality. --detailed-exitcode: 0 none, 2 pending. */
 import { defineCommand } from "citty";
 import { pendingSteps } from "../../engine/plan.ts";
+import { planCost } from "../../insight/cost/plan-cost.ts";
 import { openSession } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
-import { json, out } from "../output.ts";
+import { json, out, warn } from "../output.ts";
 import { planJson, renderPlan } from "../render-plan.ts";
 import { planSession } from "../stack-run.ts";
 import { targetArgs, targetsFrom, warnTargeting } from "../targets.ts";
@@ -23,8 +24,9 @@ export const planCommand = defineCommand({
       warnUnsupported(session.stack);
       warnTargeting(targets);
       const plan = await planSession(session, { targets });
-      if (args.json) json(planJson(plan));
-      else out(renderPlan(plan));
+      const cost = await planCost(session.ctx.hetzner, plan, warn);
+      if (args.json) json({ ...planJson(plan), monthly_cost_change: cost.json });
+      else out([renderPlan(plan), ...cost.text].join("\n\n"));
       return args["detailed-exitcode"] && pendingSteps(plan).length > 0 ? 2 : 0;
     } finally {
       await session.close();
