@@ -6,10 +6,10 @@
 import { type CommandDef, runCommand } from "citty";
 import { UserError } from "../errors.ts";
 import { resolveCommand, UNKNOWN_COMMAND } from "./args.ts";
+import { costCommand } from "./commands/cost.ts";
 import { destroyCommand } from "./commands/destroy.ts";
 import { diagramCommand } from "./commands/diagram.ts";
 import { forceUnlockCommand } from "./commands/force-unlock.ts";
-import { costCommand } from "./commands/cost.ts";
 import { planCommand } from "./commands/plan.ts";
 import { sandboxCommand } from "./commands/sandbox.ts";
 import { secretsCommand } from "./commands/secrets.ts";
