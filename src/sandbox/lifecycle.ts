@@ -35,6 +35,7 @@ import {
   REGISTRY_VOLUME,
   SERVICE_CONTAINERS,
 } from "./services.ts";
+import { removeFirewallRules, removePrivateNetworks } from "./vm/docker-networking.ts";
 import { VM_LABEL } from "./vm/docker-machine-driver.ts";
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "slipway.js");
@@ -173,7 +174,10 @@ export async function sandboxDown(
   // Faults are for one session: a sandbox that comes back up behaves.
   await heal(files).catch(() => {});
   if (!(await engineRunning())) {
-    if (options.purge) await removeHostRules(files);
+    if (options.purge) {
+      await removeHostRules(files);
+      await removeFirewallRules();
+    }
     return;
   }
   const vms = await listContainers(VM_LABEL, "{{.Names}} {{.State}}");
@@ -186,6 +190,8 @@ export async function sandboxDown(
       .filter(Boolean);
     await docker(["volume", "rm", "--force", ...volumes, REGISTRY_VOLUME]);
     await removeNetwork();
+    await removePrivateNetworks();
+    await removeFirewallRules();
     await removeHostRules(files);
     if (!options.keepImages) {
       const images = (await docker(["images", "--quiet", "--filter", `label=${SANDBOX_LABEL}`])).split("\n");

@@ -11,7 +11,7 @@ import { invalidField, notFound } from "./errors.ts";
 import { enumParams, idParam, listResponse, parseId } from "./list-query.ts";
 import type { Route } from "./router.ts";
 import { findServer } from "./server-routes.ts";
-import type { ActionRecord } from "./state.ts";
+import type { ActionRecord, State } from "./state.ts";
 
 const SORT = {
   id: (a: ActionRecord) => a.id,
@@ -93,3 +93,45 @@ export const actionRoutes: Route<Handler>[] = [
     },
   },
 ];
+
+/**
+ * The action endpoints of another resource kind, like the server ones: `/{base}/actions`,
+ * `/{base}/actions/{id}`, `/{base}/{id}/actions` and `/{base}/{id}/actions/{action_id}`.
+ * `findResource` throws not_found for a missing resource.
+ */
+export function resourceActionRoutes(
+  type: string,
+  base: string,
+  findResource: (state: State, id: number) => { id: number },
+): Route<Handler>[] {
+  const ofType = (a: ActionRecord) => a.resources.some((r) => r.type === type);
+  const ofResource = (id: number) => (a: ActionRecord) => touches(a, { id, type });
+  return [
+    { method: "GET", template: `${base}/actions`, handler: listOf((_req, all) => all.filter(ofType)) },
+    {
+      method: "GET",
+      template: `${base}/actions/{id}`,
+      handler: (req, ctx) => ({
+        status: 200,
+        body: { action: actionView(find(ctx.store.state.actions.filter(ofType), idParam(req))) },
+      }),
+    },
+    {
+      method: "GET",
+      template: `${base}/{id}/actions`,
+      handler: (req, ctx) => {
+        const resource = findResource(ctx.store.state, idParam(req));
+        return listOf((_r, all) => all.filter(ofResource(resource.id)))(req, ctx);
+      },
+    },
+    {
+      method: "GET",
+      template: `${base}/{id}/actions/{action_id}`,
+      handler: (req, ctx) => {
+        const resource = findResource(ctx.store.state, idParam(req));
+        const mine = ctx.store.state.actions.filter(ofResource(resource.id));
+        return { status: 200, body: { action: actionView(find(mine, idParam(req, "action_id"))) } };
+      },
+    },
+  ];
+}

@@ -3,6 +3,8 @@
  * server's "machine". In the sandbox the machine is a Docker container with sshd and its own dockerd
  * (src/sandbox/vm/); the emulator never touches Docker itself, so its API behaviour can be tested fast.
  */
+import type { NetworkingPlan } from "./network-realization.ts";
+
 export interface MachineSpec {
   /** The Hetzner server id; the driver names its machine after it. */
   readonly id: number;
@@ -34,4 +36,9 @@ export interface MachineDriver {
   /** Removes the machine and everything it owned. A missing machine is not an error. */
   destroy(id: number): Promise<void>;
   power(id: number): Promise<MachinePower>;
+  /**
+   * Converges private networks, servers' private addresses and firewalls to the plan (idempotent; the
+   * plan is the whole picture). Optional: a driver without it realizes no networking.
+   */
+  syncNetworking?(plan: NetworkingPlan): Promise<void>;
 }

@@ -10,6 +10,7 @@
  */
 import { failRunningActions, finishAction, touches } from "./actions.ts";
 import type { MachineDriver } from "./machine-driver.ts";
+import { releaseServer } from "./network-server-lifecycle.ts";
 import { observedStatus } from "./server-lifecycle.ts";
 import type { State } from "./state.ts";
 
@@ -30,6 +31,7 @@ export async function reconcileAfterRestart(state: State, driver: MachineDriver)
     for (const a of state.actions) if (a.status === "running" && touches(a, ref)) finishAction(a);
   }
   state.servers = state.servers.filter((s) => !deleted.includes(s));
+  for (const server of deleted) releaseServer(state, server.id);
   failRunningActions(state, RESTART_MESSAGE);
   for (const s of state.servers) {
     const power = powers.get(s.id);

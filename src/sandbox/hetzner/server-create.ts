@@ -3,16 +3,17 @@
  * the project; a server type, image, location or datacenter and SSH keys given by id or name (the spec
  * types them as strings but documents ids too, and Hetzner's own Go client sends ids as JSON numbers, so
  * numbers are accepted); an image built for the server type's architecture; user_data up to 32 KiB.
- * Volumes, networks, firewalls, placement groups and primary IPs do not exist in this emulator, so any
- * reference to one is "not found" rather than silently ignored.
+ * Networks, firewalls, placement group and public_net (primary IPs) are resolved by
+ * network-server-lifecycle.ts; volumes do not exist in this emulator, so one is "not found".
  */
 import { randomBytes } from "node:crypto";
 import { actionView } from "./actions.ts";
 import { checkedBody } from "./body.ts";
 import type { Handler } from "./context.ts";
-import { ApiError, invalidField, uniquenessError } from "./errors.ts";
+import { invalidField, uniquenessError } from "./errors.ts";
 import { isValidHostname } from "./hostname.ts";
-import { nextFreeIpv4 } from "./ip-pool.ts";
+import { realizeNetworking } from "./network-realization.ts";
+import { prepareServerExtras } from "./network-server-lifecycle.ts";
 import { runTransition } from "./server-lifecycle.ts";
 import {
   resolvePlacement,
@@ -37,21 +38,8 @@ function normaliseIds(body: unknown): unknown {
 }
 
 function rejectAbsentResources(body: Record<string, unknown>): void {
-  const first = (name: string) => (body[name] as unknown[] | undefined)?.[0];
-  for (const name of ["volumes", "networks"]) {
-    if (first(name) !== undefined)
-      throw invalidField(name, `${name.slice(0, -1)} ${String(first(name))} not found`);
-  }
-  const firewall = first("firewalls") as { firewall: number } | undefined;
-  if (firewall) throw invalidField("firewalls", `firewall ${firewall.firewall} not found`);
-  if (body.placement_group !== undefined)
-    throw invalidField("placement_group", `placement group ${String(body.placement_group)} not found`);
-  const net = body.public_net as { ipv4?: number | null; ipv6?: number | null } | undefined;
-  for (const family of ["ipv4", "ipv6"] as const) {
-    const id = net?.[family];
-    if (id !== undefined && id !== null)
-      throw invalidField(`public_net.${family}`, `primary IP ${id} not found`);
-  }
+  const volume = (body.volumes as unknown[] | undefined)?.[0];
+  if (volume !== undefined) throw invalidField("volumes", `volume ${String(volume)} not found`);
 }
 
 export const createServer: Handler = (req, ctx) => {
@@ -74,12 +62,8 @@ export const createServer: Handler = (req, ctx) => {
   rejectAbsentResources(body);
   if (state.servers.some((s) => s.name === name))
     throw uniquenessError("server name is already used", "name");
-  const wantIpv4 = (body.public_net as { enable_ipv4?: boolean } | undefined)?.enable_ipv4 !== false;
-  const used = new Set(state.servers.flatMap((s) => (s.publicIpv4 ? [s.publicIpv4] : [])));
-  const ipv4 = wantIpv4 ? nextFreeIpv4(ctx.ipv4Pool, used, state.lastIpv4) : null;
-  if (wantIpv4 && ipv4 === null)
-    throw new ApiError("resource_unavailable", "no free public IPv4 left in the sandbox pool");
-  if (ipv4) state.lastIpv4 = ipv4;
+  const extras = prepareServerExtras(state, ctx.ipv4Pool, body, datacenter.id);
+  const ipv4 = extras.ipv4;
 
   const server: ServerRecord = {
     id: takeId(state, "server"),
@@ -95,6 +79,7 @@ export const createServer: Handler = (req, ctx) => {
     rootSshKeys: sshKeys.map((k) => k.public_key),
   };
   state.servers.push(server);
+  extras.commit(server);
   const start = body.start_after_create !== false;
   const spec = {
     id: server.id,
@@ -111,13 +96,14 @@ export const createServer: Handler = (req, ctx) => {
     after: start ? "running" : "off",
     effect: async () => {
       await ctx.driver.create(spec);
+      await realizeNetworking(ctx);
       if (!start) await ctx.driver.powerOff(server.id); // the driver boots on create; Hetzner leaves it off
     },
   });
   return {
     status: 201,
     body: {
-      server: serverView(server),
+      server: serverView(server, state),
       action: action && actionView(action),
       next_actions: next.map(actionView),
       root_password: sshKeys.length > 0 ? null : randomBytes(15).toString("base64url"),

@@ -8,6 +8,8 @@
 import { assertUnlocked, finishAction, startAction } from "./actions.ts";
 import { type Context, commit } from "./context.ts";
 import type { MachineDriver, MachinePower } from "./machine-driver.ts";
+import { realizeLater } from "./network-realization.ts";
+import { releaseServer } from "./network-server-lifecycle.ts";
 import type { ActionRecord, ServerRecord, ServerStatus } from "./state.ts";
 
 /** The API status of a machine's power state. A missing machine reads as `off`: see reconcile.ts. */
@@ -58,9 +60,11 @@ export function runTransition(ctx: Context, server: ServerRecord, t: Transition)
     }
     if (ctx.closed) return;
     for (const a of actions) finishAction(a);
-    if (t.after === "deleted")
+    if (t.after === "deleted") {
       ctx.store.state.servers = ctx.store.state.servers.filter((s) => s.id !== server.id);
-    else server.status = t.after;
+      releaseServer(ctx.store.state, server.id);
+      realizeLater(ctx); // drops its firewall rules and any network left without servers
+    } else server.status = t.after;
     commit(ctx);
   });
   return actions;

@@ -10,6 +10,7 @@ import { type Context, commit, type Handler } from "./context.ts";
 import { invalidField, notFound, uniquenessError } from "./errors.ts";
 import { isValidHostname } from "./hostname.ts";
 import { enumParams, idParam, listResponse } from "./list-query.ts";
+import { realizeLater } from "./network-realization.ts";
 import type { Route } from "./router.ts";
 import { createServer } from "./server-create.ts";
 import { runTransition, type Transition } from "./server-lifecycle.ts";
@@ -38,7 +39,7 @@ const list: Handler = (req, ctx) => {
   const statuses = enumParams(req.query, "status", STATUSES);
   return listResponse(req, ctx.store.state.servers, {
     key: "servers",
-    view: serverView,
+    view: (s) => serverView(s, ctx.store.state),
     name: (s) => s.name,
     labels: (s) => s.labels,
     sort: { id: (s) => s.id, name: (s) => s.name, created: (s) => s.created },
@@ -48,7 +49,7 @@ const list: Handler = (req, ctx) => {
 
 const get: Handler = (req, ctx) => ({
   status: 200,
-  body: { server: serverView(findServer(ctx.store.state, idParam(req))) },
+  body: { server: serverView(findServer(ctx.store.state, idParam(req)), ctx.store.state) },
 });
 
 const update: Handler = (req, ctx) => {
@@ -61,9 +62,12 @@ const update: Handler = (req, ctx) => {
     }
     server.name = body.name;
   }
-  if (body.labels) server.labels = body.labels as Record<string, string>;
+  if (body.labels) {
+    server.labels = body.labels as Record<string, string>;
+    realizeLater(ctx); // label selectors of firewalls may now match it, or no longer
+  }
   commit(ctx);
-  return { status: 200, body: { server: serverView(server) } };
+  return { status: 200, body: { server: serverView(server, ctx.store.state) } };
 };
 
 type TransitionOf = (ctx: Context, server: ServerRecord) => Transition;

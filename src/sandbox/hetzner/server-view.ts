@@ -1,12 +1,16 @@
 /**
  * A server record rendered as the API's Server object, with every field the spec marks required:
- * server type, datacenter, location and image as full objects, public_net (IPv4 from the sandbox pool,
- * no IPv6: the sandbox has none to route), empty private_net/volumes/load_balancers, protection and
- * traffic counters (zero: the sandbox does not meter traffic).
+ * server type, datacenter, location and image as full objects, public_net (its primary IPv4 and the
+ * firewalls applying to it; no IPv6: the sandbox has none to route), private_net and placement group
+ * from state, empty volumes/load_balancers, protection and traffic counters (zero: not metered).
  */
 import { DATACENTERS, IMAGES, PRICES, SERVER_TYPES } from "./catalog.ts";
 import { datacenterView, imageView, serverTypeView } from "./catalog-views.ts";
-import type { ServerRecord } from "./state.ts";
+import { serverFirewallsView } from "./firewall-membership.ts";
+import { privateNetView } from "./network-attach.ts";
+import { placementGroupOf } from "./placement-group-routes.ts";
+import { publicIpv4View } from "./primary-ip-assignment.ts";
+import type { ServerRecord, State } from "./state.ts";
 
 export function catalogOf(s: ServerRecord) {
   const serverType = SERVER_TYPES.find((t) => t.id === s.serverTypeId);
@@ -22,7 +26,7 @@ export function defaultDnsPtr(ip: string): string {
   return `static.${ip.split(".").reverse().join(".")}.clients.your-server.de`;
 }
 
-export function serverView(s: ServerRecord) {
+export function serverView(s: ServerRecord, state: State) {
   const { serverType, image, datacenter } = catalogOf(s);
   const dc = datacenterView(datacenter);
   return {
@@ -31,12 +35,12 @@ export function serverView(s: ServerRecord) {
     status: s.status,
     created: s.created,
     public_net: {
-      ipv4: s.publicIpv4 ? { ip: s.publicIpv4, blocked: false, dns_ptr: defaultDnsPtr(s.publicIpv4) } : null,
+      ipv4: publicIpv4View(state, s),
       ipv6: null,
       floating_ips: [],
-      firewalls: [],
+      firewalls: serverFirewallsView(state, s.id),
     },
-    private_net: [],
+    private_net: privateNetView(state, s.id),
     server_type: serverTypeView(serverType),
     datacenter: dc,
     location: dc.location,
@@ -53,6 +57,6 @@ export function serverView(s: ServerRecord) {
     volumes: [],
     load_balancers: [],
     primary_disk_size: serverType.disk,
-    placement_group: null,
+    placement_group: placementGroupOf(state, s.id),
   };
 }

@@ -14,6 +14,8 @@ import type { Context, Handler } from "./context.ts";
 import { type Exchange, handleExchange } from "./http.ts";
 import { DEFAULT_IPV4_POOL, type Ipv4Range } from "./ip-pool.ts";
 import type { MachineDriver } from "./machine-driver.ts";
+import { realizeLater } from "./network-realization.ts";
+import { networkingRoutes } from "./networking-routes.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import { reconcileAfterRestart } from "./reconcile.ts";
 import type { Route } from "./router.ts";
@@ -51,6 +53,7 @@ export const ROUTES: readonly Route<Handler>[] = [
   ...sshKeyRoutes,
   ...serverRoutes,
   ...actionRoutes,
+  ...networkingRoutes,
 ];
 
 export async function startHetznerEmulator(options: HetznerEmulatorOptions): Promise<HetznerEmulator> {
@@ -71,6 +74,8 @@ export async function startHetznerEmulator(options: HetznerEmulatorOptions): Pro
       work().catch((error: unknown) => console.error("hetzner emulator: background work failed", error));
     },
   };
+  // Firewall rules and private networks live outside the data file: converge them to it on start.
+  if (options.dataFile) realizeLater(ctx);
   const deps = {
     routes: ROUTES,
     ctx,

@@ -52,24 +52,120 @@ export interface ActionRecord {
   error: { code: string; message: string } | null;
 }
 
+export interface SubnetRecord {
+  type: "cloud" | "server" | "vswitch";
+  ip_range: string;
+  network_zone: string;
+  vswitch_id: number | null;
+}
+
+export interface NetworkAttachment {
+  serverId: number;
+  ip: string;
+  aliasIps: string[];
+}
+
+export interface NetworkRecord {
+  id: number;
+  name: string;
+  ip_range: string;
+  subnets: SubnetRecord[];
+  routes: { destination: string; gateway: string }[];
+  /** Attached servers in attach order; the server view's private_net is read from here. */
+  servers: NetworkAttachment[];
+  protection: { delete: boolean };
+  labels: Record<string, string>;
+  created: string;
+  expose_routes_to_vswitch: boolean;
+}
+
+export interface FirewallRuleRecord {
+  description: string | null;
+  direction: "in" | "out";
+  source_ips: string[];
+  destination_ips: string[];
+  protocol: "tcp" | "udp" | "icmp" | "esp" | "gre";
+  port: string | null;
+}
+
+export type FirewallTarget =
+  | { type: "server"; serverId: number }
+  | { type: "label_selector"; selector: string };
+
+export interface FirewallRecord {
+  id: number;
+  name: string;
+  labels: Record<string, string>;
+  created: string;
+  rules: FirewallRuleRecord[];
+  appliedTo: FirewallTarget[];
+}
+
+export interface PlacementGroupRecord {
+  id: number;
+  name: string;
+  labels: Record<string, string>;
+  type: "spread";
+  created: string;
+  servers: number[];
+}
+
+export interface PrimaryIpRecord {
+  id: number;
+  name: string;
+  labels: Record<string, string>;
+  created: string;
+  type: "ipv4" | "ipv6";
+  ip: string;
+  datacenterId: number;
+  dnsPtr: { ip: string; dns_ptr: string }[];
+  protection: { delete: boolean };
+  autoDelete: boolean;
+  assigneeId: number | null;
+}
+
 export interface State {
   version: 1;
-  nextId: { server: number; sshKey: number; action: number };
+  nextId: {
+    server: number;
+    sshKey: number;
+    action: number;
+    network: number;
+    firewall: number;
+    placementGroup: number;
+    primaryIp: number;
+  };
   /** The last public IPv4 handed out; allocation continues after it so a freed IP is not reused at once. */
   lastIpv4: string | null;
   sshKeys: SshKeyRecord[];
   servers: ServerRecord[];
   actions: ActionRecord[];
+  networks: NetworkRecord[];
+  firewalls: FirewallRecord[];
+  placementGroups: PlacementGroupRecord[];
+  primaryIps: PrimaryIpRecord[];
 }
 
 export function emptyState(): State {
   return {
     version: 1,
-    nextId: { server: 1_000_001, sshKey: 2_000_001, action: 3_000_001 },
+    nextId: {
+      server: 1_000_001,
+      sshKey: 2_000_001,
+      action: 3_000_001,
+      network: 4_000_001,
+      firewall: 5_000_001,
+      placementGroup: 6_000_001,
+      primaryIp: 7_000_001,
+    },
     lastIpv4: null,
     sshKeys: [],
     servers: [],
     actions: [],
+    networks: [],
+    firewalls: [],
+    placementGroups: [],
+    primaryIps: [],
   };
 }
 

@@ -29,7 +29,9 @@ export class Store {
       );
     }
     if (parsed.version !== 1) throw new Error(`${file}: unsupported state version ${String(parsed.version)}`);
-    return new Store({ ...emptyState(), ...parsed }, file);
+    const empty = emptyState();
+    // Kinds added after the file was written start at their own sequence rather than at undefined.
+    return new Store({ ...empty, ...parsed, nextId: { ...empty.nextId, ...parsed.nextId } }, file);
   }
 
   save(): void {

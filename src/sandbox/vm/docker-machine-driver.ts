@@ -11,6 +11,7 @@ import { exec } from "../../util/exec.ts";
 import { sleep } from "../../util/wait.ts";
 import { docker, inspectFormat } from "../docker.ts";
 import type { MachineDriver, MachinePower, MachineSpec } from "../hetzner/machine-driver.ts";
+import type { NetworkingPlan } from "../hetzner/network-realization.ts";
 import { IMAGES } from "../images.ts";
 import {
   containerAddress,
@@ -21,6 +22,7 @@ import {
 } from "../layout.ts";
 import { netmapSpecs } from "../network.ts";
 import { firstBootScripts } from "./cloud-init.ts";
+import { DockerNetworking } from "./docker-networking.ts";
 
 export const VM_LABEL = "dev.slipway.sandbox.server-id";
 
@@ -41,7 +43,9 @@ export function vmCreateArgs(spec: MachineSpec): string[] {
     "--name", name,
     "--hostname", spec.name,
     "--network", SANDBOX_NETWORK,
-    "--ip", containerAddress(spec.publicIpv4),
+    // Without a public IPv4 Docker picks a 172.29.0.x address, outside the public ranges, and the
+    // networking sync then takes the container off the sandbox network.
+    ...(spec.publicIpv4 ? ["--ip", containerAddress(spec.publicIpv4)] : []),
     "--label", `${SANDBOX_LABEL}=1`,
     "--label", `${VM_LABEL}=${spec.id}`,
     "--cap-add", "ALL",
@@ -59,6 +63,13 @@ export function vmCreateArgs(spec: MachineSpec): string[] {
 }
 
 export class DockerMachineDriver implements MachineDriver {
+  private readonly networking = new DockerNetworking(vmContainerName);
+
+  /** Private networks and firewalls: see docker-networking.ts. */
+  syncNetworking(plan: NetworkingPlan): Promise<void> {
+    return this.networking.sync(plan);
+  }
+
   async create(spec: MachineSpec): Promise<void> {
     const name = vmContainerName(spec.id);
     await docker(["rm", "--force", name]).catch(() => {}); // leftover of an interrupted create

@@ -1,0 +1,111 @@
+/**
+ * The effects of the emulator's networking plan on this machine: Docker networks and VM container
+ * endpoints (private-networks.ts) and the firewall chains (firewall-iptables.ts). Syncs run one at a
+ * time, in the order they were asked for, so the last plan asked for is the one that stays. Removal
+ * for `sandbox down --purge` lives here too, next to what it undoes.
+ */
+import { exec, run } from "../../util/exec.ts";
+import { docker } from "../docker.ts";
+import type { NetworkingPlan } from "../hetzner/network-realization.ts";
+import { refuseOverlappingRoutes } from "../network.ts";
+import { VM_LABEL } from "./docker-machine-driver.ts";
+import {
+  firewallChains,
+  HOOK_CHAINS,
+  hookRule,
+  isFirewallChain,
+  restoreScript,
+  savedChains,
+} from "./firewall-iptables.ts";
+import { NETWORK_LABEL, networkSteps, type ObservedNetworking } from "./private-networks.ts";
+
+function lines(text: string): string[] {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+async function observe(): Promise<ObservedNetworking> {
+  const names = lines(
+    await docker(["network", "ls", "--filter", `label=${NETWORK_LABEL}`, "--format", "{{.Name}}"]),
+  );
+  const networks = await Promise.all(
+    names.map(async (name) => ({
+      name,
+      subnet: (
+        await docker(["network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}}{{end}}", name])
+      ).trim(),
+    })),
+  );
+  const vms = lines(await docker(["ps", "--all", "--filter", `label=${VM_LABEL}`, "--format", "{{.Names}}"]));
+  const containers = new Map<number, Map<string, string>>();
+  if (vms.length > 0) {
+    const format = `{{index .Config.Labels "${VM_LABEL}"}} {{json .NetworkSettings.Networks}}`;
+    for (const line of lines(await docker(["inspect", "--format", format, ...vms]))) {
+      const space = line.indexOf(" ");
+      const endpoints = JSON.parse(line.slice(space + 1)) as Record<
+        string,
+        { IPAddress?: string; IPAMConfig?: { IPv4Address?: string } | null }
+      >;
+      // A stopped container has no IPAddress, but keeps the address it was connected with.
+      const map = new Map(
+        Object.entries(endpoints).map(([net, ep]) => [net, ep.IPAMConfig?.IPv4Address || ep.IPAddress || ""]),
+      );
+      containers.set(Number(line.slice(0, space)), map);
+    }
+  }
+  return { networks, containers };
+}
+
+async function applyFirewalls(plan: NetworkingPlan): Promise<void> {
+  const existing = savedChains(await run(["iptables-save", "-t", "filter"]));
+  await run(["iptables-restore", "--noflush"], {
+    input: restoreScript(firewallChains(plan.servers), existing),
+  });
+  for (const chain of HOOK_CHAINS) {
+    if ((await exec(["iptables", "-C", chain, ...hookRule()])).code !== 0)
+      await run(["iptables", "-I", chain, "1", ...hookRule()]);
+  }
+}
+
+export class DockerNetworking {
+  private queue: Promise<void> = Promise.resolve();
+
+  private readonly containerName: (serverId: number) => string;
+
+  constructor(containerName: (serverId: number) => string) {
+    this.containerName = containerName;
+  }
+
+  sync(plan: NetworkingPlan): Promise<void> {
+    const next = this.queue.then(() => this.apply(plan));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async apply(plan: NetworkingPlan): Promise<void> {
+    for (const step of networkSteps(plan, await observe(), this.containerName)) {
+      if (step.kind === "create") await refuseOverlappingRoutes(step.subnet);
+      await docker(step.argv);
+    }
+    await applyFirewalls(plan);
+  }
+}
+
+/** Removes the firewall hooks and chains (works with the Docker engine stopped). */
+export async function removeFirewallRules(): Promise<void> {
+  for (const chain of HOOK_CHAINS) {
+    while ((await exec(["iptables", "-C", chain, ...hookRule()])).code === 0)
+      await run(["iptables", "-D", chain, ...hookRule()]);
+  }
+  const ours = savedChains(await run(["iptables-save", "-t", "filter"])).filter(isFirewallChain);
+  if (ours.length === 0) return;
+  await run(["iptables-restore", "--noflush"], { input: restoreScript(new Map(), ours) });
+}
+
+/** Removes the Docker networks standing for Hetzner networks; their containers must be gone already. */
+export async function removePrivateNetworks(): Promise<void> {
+  const ids = lines(await docker(["network", "ls", "--quiet", "--filter", `label=${NETWORK_LABEL}`]));
+  if (ids.length > 0) await docker(["network", "rm", ...ids]);
+}
