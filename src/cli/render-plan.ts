@@ -5,6 +5,7 @@
  */
 
 import { type Plan, type PlannedStep, pendingSteps } from "../engine/plan.ts";
+import { UNKNOWN } from "../engine/refs.ts";
 import type { Change } from "../engine/resource.ts";
 import { paint } from "./output.ts";
 
@@ -29,6 +30,7 @@ export function summarize(plan: Plan): PlanSummary {
 function show(value: unknown, sensitive?: boolean): string {
   if (sensitive) return "(sensitive)";
   if (value === undefined) return "(none)";
+  if (value === UNKNOWN) return UNKNOWN;
   const text = JSON.stringify(value);
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }

@@ -7,6 +7,7 @@
 import { errorMessage } from "../errors.ts";
 import { MinHeap } from "./graph.ts";
 import type { Plan, PlannedStep } from "./plan.ts";
+import { hasUnknown, resolveRefs } from "./refs.ts";
 import type { StateStore } from "./state.ts";
 
 export type ApplyEvent =
@@ -127,6 +128,25 @@ function runDag(
   });
 }
 
+/**
+ * The step as it stands now that its dependencies ran: refs resolved to real values, and the changes
+ * diffed again, since a value planned as "(known after apply)" may turn out to be the same as before.
+ */
+function settledStep(
+  step: PlannedStep,
+  observed: ReadonlyMap<string, unknown>,
+): { action: PlannedStep["action"]; want: unknown; changes: PlannedStep["changes"] } {
+  if (step.input === undefined || step.action === "delete") return step;
+  const want = resolveRefs(step.input, (addr) => observed.get(addr));
+  if (hasUnknown(want)) {
+    throw new Error(`${step.address}: some of its inputs are still unknown after its dependencies ran`);
+  }
+  if (step.action === "create") return { action: "create", want, changes: [] };
+  const changes = step.kind.diff(want, step.have);
+  if (changes.length === 0) return { action: "noop", want, changes };
+  return { action: changes.some((c) => c.forcesReplace) ? "replace" : "update", want, changes };
+}
+
 async function runStep(step: PlannedStep, options: ApplyOptions): Promise<void> {
   const { state, ctx, observed } = options;
   const { kind } = step;
@@ -149,22 +169,26 @@ async function runStep(step: PlannedStep, options: ApplyOptions): Promise<void> 
   const started = Date.now();
   options.onEvent?.({ type: "start", step });
   try {
-    switch (step.action) {
+    const { action, want, changes } = settledStep(step, observed);
+    switch (action) {
+      case "noop":
+        await record(step.have);
+        break;
       case "create":
-        await record(await kind.create(ctx, step.want));
+        await record(await kind.create(ctx, want));
         break;
       case "update":
-        await record(await kind.update(ctx, step.have, step.want, step.changes));
+        await record(await kind.update(ctx, step.have, want, changes));
         break;
       case "replace":
         if (kind.createBeforeDelete) {
-          const created = await kind.create(ctx, step.want);
+          const created = await kind.create(ctx, want);
           await record(created);
           await kind.delete(ctx, step.have);
         } else {
           await kind.delete(ctx, step.have);
           await state.remove(step.address);
-          await record(await kind.create(ctx, step.want));
+          await record(await kind.create(ctx, want));
         }
         break;
       case "delete":

@@ -7,6 +7,7 @@
 import { errorMessage, UsageError, UserError } from "../errors.ts";
 import { closest } from "../util/closest.ts";
 import { topologicalOrder } from "./graph.ts";
+import { refAddresses, resolveRefs } from "./refs.ts";
 import type { AnyKind, Change, ResourceNode } from "./resource.ts";
 import type { StateDocument } from "./state.ts";
 
@@ -18,8 +19,10 @@ export interface PlannedStep {
   action: Action;
   /** Field changes for update/replace. */
   changes: Change[];
-  /** The wanted input (create/update/replace). */
+  /** The wanted input (create/update/replace), refs resolved as far as planning knows them. */
   want: unknown;
+  /** The input with its refs, when it has any: apply resolves them again once dependencies ran. */
+  input?: unknown;
   /** What was observed (update/replace/delete/noop). */
   have: unknown;
   dependsOn: readonly string[];
@@ -96,6 +99,7 @@ export async function planChanges(options: {
   const scope = options.targets?.length ? selectTargets(options.nodes, state, options.targets) : undefined;
   const nodes = scope ? options.nodes.filter((n) => scope.nodes.has(n.address)) : options.nodes;
   const steps = new Map<string, PlannedStep>();
+  checkRefs(nodes);
   const order = topologicalOrder(nodes);
   // Each node is read as soon as its dependencies are planned, concurrently with everything else
   // that is ready: one slow read delays only what depends on it.
@@ -192,6 +196,16 @@ async function readOrphan(ctx: unknown, kind: AnyKind, addr: string, id: string,
   }
 }
 
+/** A ref must point at a dependency, or planning could read it before its value exists. */
+function checkRefs(nodes: readonly ResourceNode[]): void {
+  for (const node of nodes) {
+    const allowed = new Set([...node.dependsOn, ...(node.hostedOn ? [node.hostedOn] : [])]);
+    const stray = refAddresses(node.input).filter((a) => !allowed.has(a));
+    if (stray.length > 0)
+      throw new Error(`${node.address} takes values from ${stray.join(", ")} without depending on it`);
+  }
+}
+
 /** Deletes run dependents first: reverse of the dependency order among the deleted. */
 function reverseOrder(steps: PlannedStep[]): PlannedStep[] {
   const present = new Set(steps.map((s) => s.address));
@@ -206,10 +220,17 @@ async function planNode(
   steps: Map<string, PlannedStep>,
   observed: Map<string, unknown>,
 ): Promise<PlannedStep> {
+  // A dependency that is yet to be created or replaced has no outputs to take values from.
+  const want = resolveRefs(node.input, (addr) => {
+    const dependency = steps.get(addr);
+    if (!dependency || dependency.action === "create" || dependency.action === "replace") return undefined;
+    return observed.get(addr) ?? dependency.have ?? undefined;
+  });
   const base = {
     address: node.address,
     kind: node.kind,
-    want: node.input,
+    want,
+    ...(want !== node.input ? { input: node.input } : {}),
     dependsOn: node.dependsOn,
     hostedOn: node.hostedOn,
   };
@@ -227,13 +248,13 @@ async function planNode(
       reason: "its server is not running; set up once it is",
     };
   }
-  const { have, adopted } = await observe(ctx, node, state);
+  const { have, adopted } = await observe(ctx, { ...node, input: want }, state);
   if (have === null) {
     const reason = state.resources[node.address] ? "deleted outside slipway" : undefined;
     return { ...base, action: "create", changes: [], have: null, reason };
   }
   observed.set(node.address, have);
-  const changes = node.kind.diff(node.input, have);
+  const changes = node.kind.diff(want, have);
   const reason = adopted ? "found by name and adopted" : undefined;
   if (changes.length === 0) return { ...base, action: "noop", changes, have, reason, adopted };
   const action = changes.some((c) => c.forcesReplace) ? "replace" : "update";
