@@ -25,6 +25,8 @@ import { ensureLeafCert, updateTrustBundle } from "./pki.ts";
 export const SERVICE_CONTAINERS = {
   registry: "slipway-sandbox-registry",
   acme: "slipway-sandbox-acme",
+  /** The Cloudflare edge proxy, started and configured by the daemon (edge/edge.ts). */
+  edge: "slipway-sandbox-edge",
 } as const;
 export const REGISTRY_VOLUME = "slipway-sandbox-registry";
 const SPEC_LABEL = "dev.slipway.spec";
@@ -50,7 +52,7 @@ http:
   addr: :${REGISTRY_PORT}
 `;
 
-interface ContainerSpec {
+export interface ContainerSpec {
   name: string;
   address: string;
   args: string[];
@@ -59,7 +61,7 @@ interface ContainerSpec {
 }
 
 /** Starts the container, recreating it when its spec (or image) changed since it was made. */
-async function ensureContainer(spec: ContainerSpec): Promise<void> {
+export async function ensureContainer(spec: ContainerSpec): Promise<void> {
   const imageId = (await inspectFormat(spec.image, "{{.Id}}")) ?? spec.image;
   const hash = createHash("sha256")
     .update(JSON.stringify({ ...spec, imageId }))
