@@ -56,10 +56,13 @@ export const isPrivateRange = (range: Range4): boolean => PRIVATE_RANGES.some((p
 /** A canonical IPv4 CIDR block, e.g. "10.0.0.0/16". */
 export const Cidr4 = z
   .string({ error: 'expected an IPv4 CIDR block such as "10.0.0.0/16"' })
+  // abort: the network's own checks parse the range and must not run on a malformed one.
   .refine((value) => cidr4Range(value) !== undefined, {
     error: 'expected an IPv4 CIDR block such as "10.0.0.0/16"',
+    abort: true,
   })
   .refine(isCanonicalCidr4, {
+    abort: true,
     error: (iss) => {
       const range = cidr4Range(String(iss.input));
       const base = range ? numberToIpv4(range.first) : "10.0.0.0";

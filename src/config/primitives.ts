@@ -8,7 +8,8 @@ import { didYouMean, listOf } from "./suggest.ts";
 
 /** A string that must match `pattern`; one message for a wrong type and a wrong format alike. */
 export function text(pattern: RegExp, message: string) {
-  return z.string({ error: message }).regex(pattern, { error: message });
+  // abort: checks of the enclosing object (which parse this value) must not run on a malformed one.
+  return z.string({ error: message }).regex(pattern, { error: message, abort: true });
 }
 
 /** An enum whose message lists the allowed values and suggests the closest one. */
