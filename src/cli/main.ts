@@ -6,6 +6,7 @@
 import { type CommandDef, runCommand } from "citty";
 import { UserError } from "../errors.ts";
 import { resolveCommand, UNKNOWN_COMMAND } from "./args.ts";
+import { ciCommand } from "./commands/ci.ts";
 import { costCommand } from "./commands/cost.ts";
 import { destroyCommand } from "./commands/destroy.ts";
 import { diagramCommand } from "./commands/diagram.ts";
@@ -33,6 +34,7 @@ export const rootCommand: CommandDef = {
     destroy: destroyCommand,
     status: statusCommand,
     sandbox: sandboxCommand,
+    ci: ciCommand,
     cost: costCommand,
     diagram: diagramCommand,
     secrets: secretsCommand,
