@@ -106,7 +106,10 @@ describe("POST /networks", () => {
     await createNetwork({ name: "taken", ip_range: "10.1.0.0/16" });
     const res = await emu.api("POST", "/networks", { name: "taken", ip_range: "10.2.0.0/16" });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: "uniqueness_error", details: { fields: [{ name: "name" }] } });
+    expect(res.body.error).toMatchObject({
+      code: "uniqueness_error",
+      details: { fields: [{ name: "name" }] },
+    });
   });
 });
 
@@ -142,7 +145,10 @@ describe("network actions", () => {
       resources: [{ id, type: "network" }],
     });
     let network = (await emu.api("GET", `/networks/${id}`)).body.network;
-    expect(network.subnets.map((s: { ip_range: string }) => s.ip_range)).toEqual(["10.20.0.0/24", "10.20.5.0/24"]);
+    expect(network.subnets.map((s: { ip_range: string }) => s.ip_range)).toEqual([
+      "10.20.0.0/24",
+      "10.20.5.0/24",
+    ]);
     await act(`/networks/${id}/actions/delete_subnet`, { ip_range: "10.20.5.0/24" });
     network = (await emu.api("GET", `/networks/${id}`)).body.network;
     expect(network.subnets.map((s: { ip_range: string }) => s.ip_range)).toEqual(["10.20.0.0/24"]);
@@ -166,7 +172,9 @@ describe("network actions", () => {
   });
 
   it("only grows the range from the same first address", async () => {
-    const shrink = await emu.api("POST", `/networks/${id}/actions/change_ip_range`, { ip_range: "10.20.0.0/17" });
+    const shrink = await emu.api("POST", `/networks/${id}/actions/change_ip_range`, {
+      ip_range: "10.20.0.0/17",
+    });
     expect(shrink.status).toBe(422);
     expect(shrink.body.error.details.fields[0].messages[0]).toContain("can only grow");
     await act(`/networks/${id}/actions/change_ip_range`, { ip_range: "10.20.0.0/15" });
@@ -179,7 +187,11 @@ describe("network actions", () => {
     expect(refused.status).toBe(423);
     expect(refused.body.error.code).toBe("protected");
     const put = await emu.api("PUT", `/networks/${id}`, { name: "acts-2", labels: { a: "b" } });
-    expect(put.body.network).toMatchObject({ name: "acts-2", labels: { a: "b" }, protection: { delete: true } });
+    expect(put.body.network).toMatchObject({
+      name: "acts-2",
+      labels: { a: "b" },
+      protection: { delete: true },
+    });
     const actions = await emu.api("GET", `/networks/${id}/actions?sort=id`);
     expect(actions.body.actions.map((a: { command: string }) => a.command)).toContain("change_protection");
     const all = await emu.api("GET", "/networks/actions?status=success");
@@ -288,12 +300,16 @@ describe("servers on networks", () => {
       ip_range: "10.50.0.0/24",
       subnets: [{ type: "cloud", ip_range: "10.50.0.0/24", network_zone: zone }],
     });
-    const res = await emu.api("POST", `/servers/${web.id}/actions/attach_to_network`, { network: overlap.id });
+    const res = await emu.api("POST", `/servers/${web.id}/actions/attach_to_network`, {
+      network: overlap.id,
+    });
     expect(res.body.error.code).toBe("networks_overlap");
   });
 
   it("refuses to delete a subnet with servers, detaches servers when the network is deleted", async () => {
-    const busy = await emu.api("POST", `/networks/${net.id}/actions/delete_subnet`, { ip_range: "10.50.0.0/24" });
+    const busy = await emu.api("POST", `/networks/${net.id}/actions/delete_subnet`, {
+      ip_range: "10.50.0.0/24",
+    });
     expect(busy.body.error.code).toBe("service_error");
     expect((await emu.api("DELETE", `/networks/${net.id}`)).status).toBe(204);
     expect((await emu.api("GET", `/servers/${web.id}`)).body.server.private_net).toEqual([]);
@@ -324,6 +340,8 @@ describe("servers on networks", () => {
       image: "debian-12",
       networks: [123],
     });
-    expect(res.body.error.details.fields).toEqual([{ name: "networks", messages: ["network 123 not found"] }]);
+    expect(res.body.error.details.fields).toEqual([
+      { name: "networks", messages: ["network 123 not found"] },
+    ]);
   });
 });
