@@ -59,19 +59,6 @@ export const S3_DOMAIN = "s3.sandbox.slipway.test";
 /** The sandbox's only S3 key pair. It guards nothing real; it exists so SigV4 is exercised. */
 export const S3_ACCESS_KEY_ID = "SBXSANDBOX0000000000";
 export const S3_SECRET_ACCESS_KEY = "sandbox/secret/000000000000000000000000000";
-/**
- * The S3 store: served by the sandbox daemon on the host (SANDBOX_GATEWAY:S3_BACKEND_PORT) and reached at
- * SERVICE_ADDRESSES.s3:443 through a forwarding container, so host and VMs use one HTTPS endpoint.
- */
-export const S3_PORT = 443;
-export const S3_BACKEND_PORT = 4630;
-/** Hetzner Object Storage's Falkenstein region: a non-AWS region keeps region handling honest. */
-export const S3_REGION = "fsn1";
-/** Virtual-hosted-style addressing: `<bucket>.s3.sandbox.slipway.test`. */
-export const S3_DOMAIN = "s3.sandbox.slipway.test";
-/** The sandbox's only S3 key pair. It guards nothing real; it exists so SigV4 is exercised. */
-export const S3_ACCESS_KEY_ID = "SBXSANDBOX0000000000";
-export const S3_SECRET_ACCESS_KEY = "sandbox/secret/000000000000000000000000000";
 /** The token the sandbox's Hetzner API accepts. It guards nothing real; it exists so auth is exercised. */
 export const HETZNER_TOKEN = "sandbox-0000000000000000000000000000000000000000000000000000000000";
 
@@ -110,7 +97,6 @@ export function sandboxFiles(home: string) {
     pebbleConfig: join(home, "pki", "pebble-config.json"),
     registryConfig: join(home, "registry.yml"),
     hetznerData: join(home, "hetzner.json"),
-    s3Data: join(home, "s3"),
     s3Data: join(home, "s3"),
     cloudflareData: join(home, "cloudflare.json"),
     /** The edge's Caddy config and admin socket, shared with its container. */
