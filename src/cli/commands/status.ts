@@ -1,9 +1,11 @@
 /**
- * `slipway status`: what runs, read from reality: each server with its address, each service with its
- * URL, the address to reach it at, the release it serves and whether it answers its health check.
+ * `slipway status`: what runs, read from reality. Each server with its type, place, public and private
+ * addresses and health (running, and reachable over SSH with Docker up); each service on each server
+ * with its URL, the release it serves, its replicas and whether it answers its health check.
  */
 import { defineCommand } from "citty";
 import { asRoot } from "../../hosts/connector.ts";
+import { privateIps, stackFacts } from "../../insight/facts.ts";
 import type { ObservedServer } from "../../providers/hetzner/server.ts";
 import { containerName } from "../../services/commands/containers.ts";
 import { healthProbe } from "../../services/commands/health.ts";
@@ -19,16 +21,28 @@ export interface ServiceStatus {
   url: string | null;
   address: string | null;
   release: string | null;
+  /** Containers per server the stack asks for. */
+  replicas: number;
+  /** Release containers on the server, running or kept for rollback. */
+  releasesKept: number;
   healthy: boolean;
 }
 
+export type ServerHealth = "healthy" | "unreachable" | "missing" | string;
+
 export interface ServerStatus {
   name: string;
-  id: number;
+  group: string;
+  id: number | null;
   type: string;
   location: string;
+  /** Hetzner's status: running, off, …; "missing" when the server does not exist. */
   status: string;
   address: string | null;
+  ipv6: string | null;
+  privateIps: string[];
+  /** "healthy" when running with Docker reachable over SSH; else why not. */
+  health: ServerHealth;
 }
 
 async function serviceStatuses(session: Session): Promise<ServiceStatus[]> {
@@ -56,6 +70,8 @@ async function serviceStatuses(session: Session): Promise<ServiceStatus[]> {
         url: domain ? `https://${domain}${want.pathPrefix ?? "/"}` : null,
         address: server?.ipv4 ?? null,
         release: have?.release ?? null,
+        replicas: session.stack.services[want.service]?.replicas ?? 1,
+        releasesKept: have?.releases.length ?? 0,
         healthy,
       };
     }),
@@ -63,22 +79,23 @@ async function serviceStatuses(session: Session): Promise<ServiceStatus[]> {
 }
 
 function serverStatuses(session: Session): ServerStatus[] {
-  return session.nodes
-    .filter((n) => n.kind.kind === "hetzner.server")
-    .flatMap((node) => {
-      const s = session.observed.get(node.address) as ObservedServer | undefined;
-      if (!s) return [];
-      return [
-        {
-          name: node.name,
-          id: s.id,
-          type: s.serverType,
-          location: s.location,
-          status: s.status,
-          address: s.ipv4,
-        },
-      ];
-    });
+  return stackFacts(session.stack).servers.map((fact) => {
+    const s = session.observed.get(`hetzner.server.${fact.name}`) as ObservedServer | undefined;
+    const dockerUp = session.observed.has(`host.docker.${fact.name}`);
+    const health = !s ? "missing" : s.status !== "running" ? s.status : dockerUp ? "healthy" : "unreachable";
+    return {
+      name: fact.name,
+      group: fact.group,
+      id: s?.id ?? null,
+      type: s?.serverType ?? fact.type,
+      location: s?.location ?? fact.location,
+      status: s?.status ?? "missing",
+      address: s?.ipv4 ?? null,
+      ipv6: s?.ipv6 ?? null,
+      privateIps: privateIps(fact),
+      health,
+    };
+  });
 }
 
 /** After `up`: where each service answers. */
@@ -87,6 +104,11 @@ export async function printEndpoints(session: Session): Promise<void> {
     if (s.url)
       out(`  ${s.name}: ${s.url}  (at ${s.address}${s.healthy ? "" : paint("yellow", ", not healthy")})`);
   }
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => `  ${r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ")}`.trimEnd());
 }
 
 export const statusCommand = defineCommand({
@@ -100,20 +122,36 @@ export const statusCommand = defineCommand({
       const servers = serverStatuses(session);
       if (args.json) return json({ stack: session.stack.name, servers, services });
       out(`Stack ${session.stack.name}\n\nServers:`);
-      if (servers.length === 0) out("  (none)");
-      for (const s of servers) {
-        out(
-          `  ${s.name.padEnd(16)} ${s.status.padEnd(12)} ${s.type.padEnd(8)} ${s.location.padEnd(6)} ${s.address ?? "-"}`,
-        );
-      }
+      out(
+        table([
+          ["name", "type", "location", "public", "private", "health"],
+          ...servers.map((s) => [
+            s.name,
+            s.type,
+            s.location,
+            s.address ?? "-",
+            s.privateIps.join(", ") || "-",
+            s.health,
+          ]),
+        ]).join("\n"),
+      );
       out("\nServices:");
       if (services.length === 0) out("  (none)");
-      for (const s of services) {
-        const health = s.healthy ? paint("green", "healthy  ") : paint("red", "unhealthy");
+      else
         out(
-          `  ${s.name.padEnd(16)} ${health} ${(s.release ?? "-").padEnd(13)} ${s.url ?? "-"} at ${s.address ?? "-"}`,
+          table([
+            ["name", "server", "release", "replicas", "health", "url"],
+            ...services.map((s) => [
+              s.name,
+              s.server,
+              s.release ?? "-",
+              String(s.replicas),
+              s.healthy ? "healthy" : "unhealthy",
+              s.url ?? "-",
+            ]),
+          ]).join("\n"),
         );
-      }
+      return 0;
     } finally {
       await session.close();
     }

@@ -11,7 +11,7 @@ import { NO_CONTAINER, serviceLogs } from "../../../src/insight/logs/commands.ts
 import { formatLogLine, parseLogLine, prettyMessage } from "../../../src/insight/logs/format.ts";
 
 /** Runs the argv with a fake docker: `docker ps` lists `containers`, `docker logs` prints two lines. */
-function runWithFakeDocker(argv: string[], containers: string[]) {
+function runWithFakeDocker(argv: readonly string[], containers: string[]) {
   const bin = mkdtempSync(join(tmpdir(), "slipway-logs-"));
   const calls = join(bin, "calls");
   writeFileSync(
