@@ -138,9 +138,12 @@ function reserved(network: NetworkRecord, subnet: SubnetRecord): Set<number> {
   return new Set([first, last, ipv4ToInt(subnetGateway(network, subnet))]);
 }
 
-/** Every address in use in the network: servers' IPs and alias IPs. */
+/** Every address in use in the network: servers' IPs and alias IPs, load balancers' IPs. */
 export function usedAddresses(network: NetworkRecord): Set<string> {
-  return new Set(network.servers.flatMap((a) => [a.ip, ...a.aliasIps]));
+  return new Set([
+    ...network.servers.flatMap((a) => [a.ip, ...a.aliasIps]),
+    ...(network.loadBalancers ?? []).map((a) => a.ip),
+  ]);
 }
 
 /** Whether a server may take `ip` in `subnet`: inside it, not reserved, not in use. */

@@ -2,7 +2,7 @@
  * From API state to what the machine driver must make real, and the actions that wait for it.
  * networkingPlan() is pure: the whole desired picture (Docker networks, each server's private addresses
  * and its effective firewall), so the driver converges to it idempotently and a sync lost to a crash is
- * repaired by the next one. Only networks with an attached server are realized. IPv6 rule addresses are
+ * repaired by the next one. Only networks with an attached server or load balancer are realized. IPv6 rule addresses are
  * dropped: the sandbox routes no IPv6. Several firewalls on one server allow the union of their rules;
  * outbound is open unless one of them has an `out` rule, as on Hetzner.
  */
@@ -54,7 +54,7 @@ export function networkingPlan(state: State): NetworkingPlan {
   const live = state.servers.filter((s) => s.status !== "deleting");
   const liveIds = new Set(live.map((s) => s.id));
   const networks = state.networks
-    .filter((n) => n.servers.some((a) => liveIds.has(a.serverId)))
+    .filter((n) => n.servers.some((a) => liveIds.has(a.serverId)) || (n.loadBalancers ?? []).length > 0)
     .map((n) => ({
       id: n.id,
       ipRange: n.ip_range,

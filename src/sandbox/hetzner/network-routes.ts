@@ -40,7 +40,7 @@ export function networkView(n: NetworkRecord) {
     })),
     routes: n.routes.map((r) => ({ ...r })),
     servers: n.servers.map((a) => a.serverId),
-    load_balancers: [],
+    load_balancers: (n.loadBalancers ?? []).map((a) => a.loadBalancerId),
     protection: { ...n.protection },
     labels: { ...n.labels },
     created: n.created,
@@ -152,8 +152,9 @@ const CHANGES: Readonly<Record<string, NetworkChange>> = {
     const range = canonicalCidr(body.ip_range as string) ?? (body.ip_range as string);
     const subnet = network.subnets.find((s) => s.ip_range === range);
     if (!subnet) throw invalidField("ip_range", `the network has no subnet ${range}`);
-    if (network.servers.some((a) => cidrContains(subnet.ip_range, a.ip)))
-      throw new ApiError("service_error", `subnet ${range} has attached servers: detach them first`);
+    const attached = [...network.servers, ...(network.loadBalancers ?? [])];
+    if (attached.some((a) => cidrContains(subnet.ip_range, a.ip)))
+      throw new ApiError("service_error", `subnet ${range} has attached resources: detach them first`);
     network.subnets = network.subnets.filter((s) => s !== subnet);
   },
   add_route: (network, body) => {

@@ -73,6 +73,8 @@ export interface NetworkRecord {
   routes: { destination: string; gateway: string }[];
   /** Attached servers in attach order; the server view's private_net is read from here. */
   servers: NetworkAttachment[];
+  /** Attached load balancers (load-balancer-networks.ts); absent in data files written before them. */
+  loadBalancers?: { loadBalancerId: number; ip: string }[];
   protection: { delete: boolean };
   labels: Record<string, string>;
   created: string;

@@ -30,13 +30,13 @@ async function observe(): Promise<ObservedNetworking> {
   const names = lines(
     await docker(["network", "ls", "--filter", `label=${NETWORK_LABEL}`, "--format", "{{.Name}}"]),
   );
+  const format = "{{range .IPAM.Config}}{{.Subnet}}{{end}} {{range .Containers}}{{.Name}} {{end}}";
   const networks = await Promise.all(
-    names.map(async (name) => ({
-      name,
-      subnet: (
-        await docker(["network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}}{{end}}", name])
-      ).trim(),
-    })),
+    names.map(async (name) => {
+      const inspected = await docker(["network", "inspect", "--format", format, name]);
+      const [subnet = "", ...members] = inspected.trim().split(/\s+/);
+      return { name, subnet, members };
+    }),
   );
   const vms = lines(await docker(["ps", "--all", "--filter", `label=${VM_LABEL}`, "--format", "{{.Names}}"]));
   const containers = new Map<number, Map<string, string>>();

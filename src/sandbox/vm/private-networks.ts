@@ -15,8 +15,13 @@ export const NETWORK_LABEL = "dev.slipway.sandbox.network-id";
 export const dockerNetworkName = (networkId: number) => `slipway-net-${networkId}`;
 
 export interface ObservedNetworking {
-  /** Our Docker networks (labelled NETWORK_LABEL) and their subnets. */
-  readonly networks: readonly { readonly name: string; readonly subnet: string }[];
+  /** Our Docker networks (labelled NETWORK_LABEL), their subnets and the containers on them. */
+  readonly networks: readonly {
+    readonly name: string;
+    readonly subnet: string;
+    /** Names of the containers attached: servers' and load balancers'. */
+    readonly members: readonly string[];
+  }[];
   /** Per existing VM container (by server id): Docker network name → IPv4 address on it. */
   readonly containers: ReadonlyMap<number, ReadonlyMap<string, string>>;
 }
@@ -58,9 +63,9 @@ export function networkSteps(
   const existing = new Map(observed.networks.map((n) => [n.name, n.subnet]));
   const endpoints = new Map([...observed.containers].map(([id, eps]) => [id, new Map(eps)]));
   const dropNetwork = (name: string) => {
-    for (const [id, eps] of endpoints) {
-      if (eps.delete(name)) steps.push(disconnect(name, containerName(id)));
-    }
+    const members = observed.networks.find((n) => n.name === name)?.members ?? [];
+    for (const member of members) steps.push(disconnect(name, member));
+    for (const eps of endpoints.values()) eps.delete(name);
     steps.push({ kind: "docker", argv: ["network", "rm", name] });
   };
   for (const [name, subnet] of existing) {

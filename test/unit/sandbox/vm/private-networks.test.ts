@@ -49,7 +49,7 @@ describe("networkSteps", () => {
 
   it("does nothing when Docker already matches the plan", () => {
     const observed = {
-      networks: [{ name: "slipway-net-4", subnet: "10.0.0.0/16" }],
+      networks: [{ name: "slipway-net-4", subnet: "10.0.0.0/16", members: ["slipway-vm-1"] }],
       containers: new Map([[1, new Map([...onPublic, ["slipway-net-4", "10.0.1.1"]])]]),
     };
     expect(networkSteps(plan([server]), observed, name)).toEqual([]);
@@ -62,7 +62,7 @@ describe("networkSteps", () => {
 
   it("recreates a network whose range grew, reconnecting its servers", () => {
     const observed = {
-      networks: [{ name: "slipway-net-4", subnet: "10.0.0.0/16" }],
+      networks: [{ name: "slipway-net-4", subnet: "10.0.0.0/16", members: ["slipway-vm-1"] }],
       containers: new Map([[1, new Map([...onPublic, ["slipway-net-4", "10.0.1.1"]])]]),
     };
     const steps = networkSteps(plan([server], "10.0.0.0/15"), observed, name);
@@ -74,15 +74,28 @@ describe("networkSteps", () => {
     ]);
   });
 
-  it("detaches a server from a network it left and removes networks nobody uses", () => {
+  it("removes a network nobody should use, disconnecting every container still on it first", () => {
     const observed = {
-      networks: [{ name: "slipway-net-9", subnet: "10.9.0.0/16" }],
+      networks: [{ name: "slipway-net-9", subnet: "10.9.0.0/16", members: ["slipway-vm-1", "slipway-lb-3"] }],
       containers: new Map([[1, new Map([...onPublic, ["slipway-net-9", "10.9.0.2"]])]]),
     };
     const steps = networkSteps({ networks: [], servers: [{ ...server, networks: [] }] }, observed, name);
     expect(steps.map((s) => s.argv.join(" "))).toEqual([
       "network disconnect --force slipway-net-9 slipway-vm-1",
+      "network disconnect --force slipway-net-9 slipway-lb-3",
       "network rm slipway-net-9",
+    ]);
+  });
+
+  it("detaches a server from a network it left that others still use", () => {
+    const observed = {
+      networks: [{ name: "slipway-net-4", subnet: "10.0.0.0/16", members: ["slipway-vm-1"] }],
+      containers: new Map([[1, new Map([...onPublic, ["slipway-net-4", "10.0.1.1"]])]]),
+    };
+    const other = { id: 2, publicIpv4: null, networks: [{ networkId: 4, ip: "10.0.1.2" }], firewall: null };
+    const steps = networkSteps(plan([{ ...server, networks: [] }, other]), observed, name);
+    expect(steps.map((s) => s.argv.join(" "))).toEqual([
+      "network disconnect --force slipway-net-4 slipway-vm-1",
     ]);
   });
 
