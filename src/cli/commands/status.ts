@@ -4,6 +4,7 @@
  * with its URL, the release it serves, its replicas and whether it answers its health check.
  */
 import { defineCommand } from "citty";
+import type { Stack } from "../../config/index.ts";
 import { asRoot } from "../../hosts/connector.ts";
 import { privateIps, stackFacts } from "../../insight/facts.ts";
 import type { ObservedServer } from "../../providers/hetzner/server.ts";
@@ -78,10 +79,11 @@ async function serviceStatuses(session: Session): Promise<ServiceStatus[]> {
   );
 }
 
-function serverStatuses(session: Session): ServerStatus[] {
-  return stackFacts(session.stack).servers.map((fact) => {
-    const s = session.observed.get(`hetzner.server.${fact.name}`) as ObservedServer | undefined;
-    const dockerUp = session.observed.has(`host.docker.${fact.name}`);
+/** Pure: every server the stack wants, with what planning observed of it (and of its Docker engine). */
+export function serverStatuses(stack: Stack, observed: ReadonlyMap<string, unknown>): ServerStatus[] {
+  return stackFacts(stack).servers.map((fact) => {
+    const s = observed.get(`hetzner.server.${fact.name}`) as ObservedServer | undefined;
+    const dockerUp = observed.has(`host.docker.${fact.name}`);
     const health = !s ? "missing" : s.status !== "running" ? s.status : dockerUp ? "healthy" : "unreachable";
     return {
       name: fact.name,
@@ -119,7 +121,7 @@ export const statusCommand = defineCommand({
     try {
       await planSession(session);
       const services = await serviceStatuses(session);
-      const servers = serverStatuses(session);
+      const servers = serverStatuses(session.stack, session.observed);
       if (args.json) return json({ stack: session.stack.name, servers, services });
       out(`Stack ${session.stack.name}\n\nServers:`);
       out(

@@ -11,6 +11,7 @@ import { describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { main } from "../../../src/cli/main.ts";
 import { loadStack } from "../../../src/config/index.ts";
+import { gh } from "../../../src/insight/ci/actions.ts";
 import { secretList, type WorkflowInputs, workflowYaml } from "../../../src/insight/ci/workflow.ts";
 import { examplesDir } from "./support.ts";
 
@@ -84,16 +85,16 @@ describe("what the workflows do", () => {
     expect(workflow.jobs.build!.needs).toEqual(["checks", "gitleaks", "codeql", "trivy"]);
     const build = workflow.jobs.build!.steps.find((s) => s.uses?.startsWith("docker/build-push-action"));
     expect(build?.with?.tags).toBe(
-      "ghcr.io/acme/isntgram/web:${{ github.sha }}\nghcr.io/acme/isntgram/web:latest",
+      `ghcr.io/acme/isntgram/web:${gh("github.sha")}\nghcr.io/acme/isntgram/web:latest`,
     );
     const deploy = workflow.jobs["deploy-production"]!;
     expect(deploy.environment?.name).toBe("production");
     const runs = deploy.steps.map((s) => s.run ?? "").join("\n");
-    expect(runs).toContain("slipway deploy web --image '${{ needs.build.outputs.web }}'");
+    expect(runs).toContain(`slipway deploy web --image '${gh("needs.build.outputs.web")}'`);
     expect(runs).toContain(
       "curl --fail --silent --show-error --retry 10 --retry-delay 3 --retry-all-errors https://isntgram.example.com/health",
     );
-    expect(runs).toContain("ghcr.io/acme/isntgram/web:production-${{ github.run_number }}");
+    expect(runs).toContain(`ghcr.io/acme/isntgram/web:production-${gh("github.run_number")}`);
     expect(deploy.steps.at(-1)).toEqual({
       name: "Roll back on failure",
       if: "failure()",
