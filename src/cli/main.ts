@@ -10,10 +10,12 @@ import { ciCommand } from "./commands/ci.ts";
 import { costCommand } from "./commands/cost.ts";
 import { destroyCommand } from "./commands/destroy.ts";
 import { diagramCommand } from "./commands/diagram.ts";
+import { execCommand } from "./commands/exec.ts";
 import { forceUnlockCommand } from "./commands/force-unlock.ts";
 import { planCommand } from "./commands/plan.ts";
 import { sandboxCommand } from "./commands/sandbox.ts";
 import { secretsCommand } from "./commands/secrets.ts";
+import { sshCommand } from "./commands/ssh.ts";
 import { statusCommand } from "./commands/status.ts";
 import { upCommand } from "./commands/up.ts";
 import { validateCommand } from "./commands/validate.ts";
@@ -33,6 +35,8 @@ export const rootCommand: CommandDef = {
     up: upCommand,
     destroy: destroyCommand,
     status: statusCommand,
+    ssh: sshCommand,
+    exec: execCommand,
     sandbox: sandboxCommand,
     ci: ciCommand,
     cost: costCommand,

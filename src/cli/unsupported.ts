@@ -19,13 +19,7 @@ export function unsupportedParts(stack: Stack): string[] {
   nonEmpty("buckets", stack.buckets);
   nonEmpty("backups", stack.backups);
   if (stack.dns) parts.push("dns");
-  const { ufw, fail2ban, upgrades, swap, packages, sysctl } = stack.hosts;
-  if (ufw.enabled || fail2ban.enabled || upgrades.enabled)
-    parts.push("hosts hardening (ufw, fail2ban, upgrades)");
-  if (swap !== undefined || packages.length > 0 || Object.keys(sysctl).length > 0)
-    parts.push("hosts.swap/packages/sysctl");
   if (stack.registry) parts.push("registry");
-  if (stack.ssh.bastion) parts.push("ssh.bastion");
   if (stack.proxy.redirectWww) parts.push("proxy.redirectWww");
   for (const [name, service] of Object.entries(stack.services)) {
     if (service.runtime === "swarm") parts.push(`services.${name}.runtime "swarm"`);

@@ -2,8 +2,11 @@
  * The SSH executor (ssh2): one connection per host per run, reused by every command. The host key is
  * pinned: a server must present exactly the key slipway generated for it, and a mismatch fails at once
  * with an error that says so (never trust-on-first-use, never a silent accept). While a server boots,
- * refused connections and not-yet-created users are retried until a deadline.
+ * refused connections and not-yet-created users are retried until a deadline. A server without a
+ * public address is reached through a bastion: the pool's connection to the bastion opens a direct-tcpip
+ * channel (`forwardOut`) and the server's own SSH session runs inside it, with its own pinned key.
  */
+import type { Duplex } from "node:stream";
 import ssh2 from "ssh2";
 import { UserError } from "../errors.ts";
 import { sleep } from "../util/wait.ts";
@@ -17,6 +20,8 @@ export interface HostTarget {
   user: string;
   /** The pinned host key, "ssh-ed25519 AAAA…". */
   hostKey: string;
+  /** A jump host to reach `address` through (its private address, seen from the bastion). */
+  via?: HostTarget;
 }
 
 export interface RemoteResult {
@@ -88,6 +93,38 @@ export class SshConnection {
     });
   }
 
+  /**
+   * Runs one command line and hands its output over as it comes, for `slipway exec`; resolves with the
+   * exit code (128 + n for a signal, as shells report it).
+   */
+  stream(
+    command: string,
+    sinks: { stdout: (chunk: Buffer) => void; stderr: (chunk: Buffer) => void },
+  ): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (error, stream) => {
+        if (error) return reject(error);
+        let code = 0;
+        stream.on("data", sinks.stdout);
+        stream.stderr.on("data", sinks.stderr);
+        stream.on("exit", (exitCode: number | null, signal?: string) => {
+          code = exitCode ?? (signal ? 128 : 1);
+        });
+        stream.on("close", () => resolve(code));
+        stream.end();
+      });
+    });
+  }
+
+  /** A TCP connection to host:port opened from this server (SSH direct-tcpip), e.g. to a private server. */
+  forwardOut(host: string, port: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut("127.0.0.1", 0, host, port, (error, channel) =>
+        error ? reject(error) : resolve(channel),
+      );
+    });
+  }
+
   /** Runs a command and returns stdout; a non-zero exit throws RemoteCommandError naming `doing`. */
   async run(command: string, doing: string, options: { stdin?: string | Buffer; timeoutMs?: number } = {}) {
     const result = await this.exec(command, options);
@@ -101,9 +138,9 @@ export class SshConnection {
 }
 
 const TRANSIENT =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|handshake|authentication methods failed|Connection lost/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|handshake|authentication methods failed|Connection lost|Channel open failure/i;
 
-function connectOnce(target: HostTarget, identity: SshIdentity): Promise<ssh2.Client> {
+function connectOnce(target: HostTarget, identity: SshIdentity, sock?: Duplex): Promise<ssh2.Client> {
   const pinned = publicKeyBlob(target.hostKey);
   const keyType = target.hostKey.trim().split(/\s+/)[0]!;
   return new Promise((resolve, reject) => {
@@ -115,8 +152,7 @@ function connectOnce(target: HostTarget, identity: SshIdentity): Promise<ssh2.Cl
       reject(mismatch ?? error);
     });
     client.connect({
-      host: target.address,
-      port: target.port,
+      ...(sock ? { sock } : { host: target.address, port: target.port }),
       username: target.user,
       privateKey: identity.privateKey,
       readyTimeout: 15_000,
@@ -144,7 +180,8 @@ export class SshPool {
   }
 
   connect(target: HostTarget): Promise<SshConnection> {
-    const key = `${target.user}@${target.address}:${target.port}`;
+    const through = target.via ? ` via ${target.via.address}` : "";
+    const key = `${target.user}@${target.address}:${target.port}${through}`;
     let connection = this.connections.get(key);
     if (!connection) {
       connection = this.open(target);
@@ -154,17 +191,42 @@ export class SshPool {
     return connection;
   }
 
+  /**
+   * Proves that a brand-new login works (not the pooled connection): after changing sshd, before
+   * finishing. Retries briefly, since a reloaded sshd takes a moment to listen again.
+   */
+  async verifyLogin(target: HostTarget, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const client = await this.dial(target);
+        client.end();
+        return;
+      } catch (error) {
+        if (error instanceof HostKeyMismatchError || Date.now() > deadline) throw error;
+        await sleep(Math.min(250 * attempt, 1000));
+      }
+    }
+  }
+
+  private async dial(target: HostTarget): Promise<ssh2.Client> {
+    if (!target.via) return connectOnce(target, this.identity);
+    const jump = await this.connect(target.via);
+    return connectOnce(target, this.identity, await jump.forwardOut(target.address, target.port));
+  }
+
   private async open(target: HostTarget): Promise<SshConnection> {
     const deadline = Date.now() + this.options.connectTimeoutMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        return new SshConnection(target, await connectOnce(target, this.identity));
+        return new SshConnection(target, await this.dial(target));
       } catch (error) {
         if (error instanceof HostKeyMismatchError) throw error;
         const message = error instanceof Error ? error.message : String(error);
         if (!TRANSIENT.test(message) || Date.now() > deadline) {
+          if (error instanceof UserError && target.via && message.includes(target.via.name)) throw error;
           throw new UserError(
-            `cannot SSH to ${target.name} as ${target.user}@${target.address}:${target.port}: ${message}`,
+            `cannot SSH to ${target.name} as ${target.user}@${target.address}:${target.port}${target.via ? ` through ${target.via.name}` : ""}: ${message}`,
             {
               hint: `slipway logs in with ${this.identity.path}; check the server runs and accepts that key.`,
             },

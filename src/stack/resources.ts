@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import type { Stack } from "../config/index.ts";
 import { address, type ResourceNode } from "../engine/resource.ts";
 import { dockerEngine } from "../hosts/docker-engine.ts";
+import { hostNodes } from "../hosts/host-nodes.ts";
 import { serverUserData } from "../hosts/user-data.ts";
 import { labelValue, ownershipLabels } from "../providers/hetzner/labels.ts";
 import { server } from "../providers/hetzner/server.ts";
@@ -31,6 +32,8 @@ export interface GraphInputs {
   secrets: SecretResolver;
   /** The host key of a server (by its resource address), generated once and kept in state. */
   hostKey: (serverAddress: string) => HostKeyPair;
+  /** Cloudflare's published ranges, when a host firewall rule admits "cloudflare". */
+  cloudflareRanges?: readonly string[];
   /** Names built images; default: hash the build context. Diagrams pass a stand-in (no context needed). */
   contextHash?: (build: BuildSpec) => Promise<string>;
 }
@@ -104,14 +107,16 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
       },
       dependsOn: [keyAddress],
     });
-    nodes.push({
-      address: address(dockerEngine.kind, instance.name),
-      kind: dockerEngine,
-      name: instance.name,
-      input: { server: instance.address, user },
-      dependsOn: [instance.address],
-      hostedOn: instance.address,
-    });
+    nodes.push(
+      ...hostNodes({
+        stack,
+        group: instance.group,
+        name: instance.name,
+        server: instance.address,
+        publicKey: inputs.publicKey,
+        cloudflareRanges: inputs.cloudflareRanges,
+      }),
+    );
   }
 
   const proxied = new Set<string>();

@@ -9,8 +9,9 @@ import type { LockRequest } from "../engine/lock.ts";
 import type { AnyKind, ResourceNode } from "../engine/resource.ts";
 import type { StateStore } from "../engine/state.ts";
 import { UsageError } from "../errors.ts";
+import { cloudflareRanges } from "../hosts/cloudflare-ranges.ts";
 import { HostConnector } from "../hosts/connector.ts";
-import { dockerEngine } from "../hosts/docker-engine.ts";
+import { HOST_KINDS, usesCloudflareRanges } from "../hosts/host-nodes.ts";
 import { generateHostKey, loadIdentity } from "../hosts/keys.ts";
 import { SshPool } from "../hosts/ssh.ts";
 import { createHetznerClient, type HetznerClient, hetznerSettings } from "../providers/hetzner/client.ts";
@@ -23,7 +24,7 @@ import { SecretResolver } from "./secrets.ts";
 import { openStackState, stackKeys } from "./state-setup.ts";
 
 export const KINDS: ReadonlyMap<string, AnyKind> = new Map(
-  [sshKey, server, dockerEngine, proxy, release].map((k) => [k.kind, k as AnyKind]),
+  [sshKey, server, ...HOST_KINDS, proxy, release].map((k) => [k.kind, k as AnyKind]),
 );
 
 export interface RunContext {
@@ -98,11 +99,18 @@ async function connect(
   const hetzner = createHetznerClient(hetznerSettings(env));
   const observed = new Map<string, unknown>();
   const pool = new SshPool(identity);
-  const ctx: RunContext = { hetzner, hosts: new HostConnector(pool, observed, stack.ssh.port) };
+  const ctx: RunContext = {
+    hetzner,
+    hosts: new HostConnector(pool, observed, {
+      sshPort: stack.ssh.port,
+      bastion: stack.ssh.bastion && `hetzner.server.${stack.ssh.bastion}`,
+    }),
+  };
   const newHostKeys = new Map<string, HostKeyPair>();
   const secrets = new SecretResolver(env, { file: keys.secretsFile, redactor: keys.redactor });
   const nodes = await stackResources({
     stack,
+    cloudflareRanges: usesCloudflareRanges(stack) ? await cloudflareRanges(env) : undefined,
     configDir: dir,
     publicKey: identity.publicKey,
     acme: acmeSettings(stack, dir, env),

@@ -55,7 +55,8 @@ describe("examples/hello on the sandbox", () => {
     const started = Date.now();
     const up = await cli(["up", "--yes"], 0);
     process.stderr.write(`[e2e] hello up from empty in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    expect(up.stdout).toContain("Plan: 5 to add, 0 to change, 0 to destroy.");
+    // key, server, 7 host settings (user, sshd, docker, timezone, ufw, fail2ban, upgrades), proxy, release
+    expect(up.stdout).toContain("Plan: 11 to add, 0 to change, 0 to destroy.");
     expect(up.stdout).toContain("https://hello.slipway.test/");
 
     const status = JSON.parse((await cli(["status", "--json"], 0)).stdout) as Status;
@@ -94,6 +95,12 @@ describe("examples/hello on the sandbox", () => {
     expect(actions.sort()).toEqual([
       "create hetzner.server.worker",
       "create host.docker.worker",
+      "create host.fail2ban.worker",
+      "create host.sshd.worker",
+      "create host.timezone.worker",
+      "create host.ufw.worker",
+      "create host.upgrades.worker",
+      "create host.user.worker",
       "update service.release.web@web",
     ]);
 
