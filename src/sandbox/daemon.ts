@@ -15,7 +15,9 @@ import {
   HETZNER_TOKEN,
   type SandboxFiles,
 } from "./layout.ts";
+import { DockerLoadBalancerDriver } from "./lb/docker-load-balancer-driver.ts";
 import { DockerMachineDriver } from "./vm/docker-machine-driver.ts";
+import { DockerVolumeDriver } from "./volumes/docker-volume-driver.ts";
 
 export async function serveSandbox(files: SandboxFiles, log: (line: string) => void): Promise<void> {
   const apiFaults = watchApiFaults(files.faults);
@@ -24,8 +26,10 @@ export async function serveSandbox(files: SandboxFiles, log: (line: string) => v
     port: HETZNER_API_PORT,
     token: HETZNER_TOKEN,
     dataFile: files.hetznerData,
-    driver: new DockerMachineDriver(),
+    driver: new DockerMachineDriver({ volumeRoot: files.volumeMounts }),
     fault: apiFaults,
+    loadBalancerDriver: new DockerLoadBalancerDriver(files.loadBalancers),
+    volumeDriver: new DockerVolumeDriver(files.volumeMounts),
   });
   const cloudflare = await startCloudflareEmulator({
     host: API_HOST,

@@ -107,6 +107,10 @@ export function sandboxFiles(home: string) {
     savedSysctl: join(home, "route_localnet.orig"),
     /** The fault plan (`slipway sandbox fault`), re-read by the emulators when it changes. */
     faults: join(home, "faults.json"),
+    /** One haproxy config directory per load balancer, shared with its container. */
+    loadBalancers: join(home, "load-balancers"),
+    /** A shared mount point holding one directory per server, its /mnt, where volumes are mounted. */
+    volumeMounts: join(home, "volume-mounts"),
   };
 }
 export type SandboxFiles = ReturnType<typeof sandboxFiles>;

@@ -25,6 +25,7 @@ import {
   sandboxFiles,
   sandboxHome,
 } from "./layout.ts";
+import { LB_LABEL } from "./lb/docker-load-balancer-driver.ts";
 import { ensureNetwork, removeHostRules, removeNetwork } from "./network.ts";
 import { ensureCa } from "./pki.ts";
 import {
@@ -37,6 +38,7 @@ import {
 } from "./services.ts";
 import { removeFirewallRules, removePrivateNetworks } from "./vm/docker-networking.ts";
 import { VM_LABEL } from "./vm/docker-machine-driver.ts";
+import { ensureSharedRoot, releaseRoot } from "./volumes/host-mounts.ts";
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "slipway.js");
 
@@ -83,6 +85,7 @@ export async function sandboxUp(files: SandboxFiles, log: Log): Promise<void> {
   log("starting the registry and ACME server");
   await ensureRegistry(files);
   await Promise.all([pushHubMirror(log), ensureAcme(files)]);
+  await ensureSharedRoot(files.volumeMounts); // VMs bind their /mnt from it; gone after a host reboot
   await restartStoppedServers(files);
   await ensureDaemon(files, log);
 }
@@ -185,6 +188,7 @@ export async function sandboxDown(
     log("removing every container, volume, network and image the sandbox made");
     const all = await listContainers(SANDBOX_LABEL);
     if (all.length > 0) await docker(["rm", "--force", "--volumes", ...all]);
+    await releaseRoot(files.volumeMounts); // volumes' host mounts, before their data and the home go
     const volumes = (await docker(["volume", "ls", "--quiet", "--filter", `label=${SANDBOX_LABEL}`]))
       .split("\n")
       .filter(Boolean);
@@ -203,7 +207,7 @@ export async function sandboxDown(
   }
   const running = vms.filter((line) => line.endsWith(" running")).map((line) => line.split(" ")[0]!);
   await writeFile(runningServersFile(files), JSON.stringify(running));
-  const toStop = [...running, ...Object.values(SERVICE_CONTAINERS)];
+  const toStop = [...running, ...Object.values(SERVICE_CONTAINERS), ...(await listContainers(LB_LABEL))];
   log(`stopping ${running.length} server(s) and the sandbox services (data is kept)`);
   await docker(["stop", "--time", "10", ...toStop]).catch(() => {});
 }

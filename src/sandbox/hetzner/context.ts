@@ -4,9 +4,11 @@
  * node:http, which keeps them testable and the HTTP layer in one place (http.ts).
  */
 import type { Ipv4Range } from "./ip-pool.ts";
+import type { LoadBalancerDriver } from "./load-balancer-driver.ts";
 import type { MachineDriver } from "./machine-driver.ts";
 import type { Params } from "./router.ts";
 import type { Store } from "./store.ts";
+import type { VolumeDriver } from "./volume-driver.ts";
 
 export interface ApiRequest {
   readonly method: string;
@@ -31,6 +33,12 @@ export interface Context {
   readonly store: Store;
   readonly driver: MachineDriver;
   readonly ipv4Pool: Ipv4Range;
+  /** Load balancers' public IPv4 addresses. */
+  readonly loadBalancerIpv4Pool: Ipv4Range;
+  /** Realizes load balancers as proxies; absent: they exist in the API only. */
+  readonly loadBalancerDriver?: LoadBalancerDriver;
+  /** Realizes volumes as storage in the servers' machines; absent: they exist in the API only. */
+  readonly volumeDriver?: VolumeDriver;
   /** Runs driver work after the response is sent; results are dropped once the emulator is closed. */
   background(work: () => Promise<void>): void;
   /** True after close(): late driver results must no longer change (or persist) state. */

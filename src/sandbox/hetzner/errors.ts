@@ -43,7 +43,19 @@ export type ErrorCode =
   | "primary_ip_datacenter_mismatch"
   | "must_be_unassigned"
   | "placement_error"
-  | "already_in_placement_group";
+  | "already_in_placement_group"
+  // load balancers and volumes
+  | "source_port_already_used"
+  | "target_already_defined"
+  | "cloud_resource_ip_not_allowed"
+  | "resolve_cloud_public_targets_error"
+  | "resolve_cloud_private_targets_error"
+  | "load_balancer_not_attached_to_network"
+  | "load_balancer_public_interface_disabled"
+  | "load_balancer_already_attached"
+  | "targets_without_use_private_ip"
+  | "invalid_load_balancer_type"
+  | "volume_already_attached";
 
 const STATUS: Record<ErrorCode, number> = {
   json_error: 400,
@@ -85,6 +97,17 @@ const STATUS: Record<ErrorCode, number> = {
   must_be_unassigned: 422,
   placement_error: 422,
   already_in_placement_group: 422,
+  source_port_already_used: 412,
+  target_already_defined: 422,
+  cloud_resource_ip_not_allowed: 422,
+  resolve_cloud_public_targets_error: 422,
+  resolve_cloud_private_targets_error: 422,
+  load_balancer_not_attached_to_network: 422,
+  load_balancer_public_interface_disabled: 422,
+  load_balancer_already_attached: 422,
+  targets_without_use_private_ip: 422,
+  invalid_load_balancer_type: 422,
+  volume_already_attached: 422,
 };
 
 /** One entry of `details.fields` for invalid_input (messages) or uniqueness_error (name only). */

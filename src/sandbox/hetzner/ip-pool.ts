@@ -10,6 +10,8 @@ export interface Ipv4Range {
 }
 
 export const DEFAULT_IPV4_POOL: Ipv4Range = { first: "127.0.1.2", last: "127.0.1.254" };
+/** Load balancers' public IPv4 addresses (PUBLIC_RANGES.loadBalancers in the sandbox's layout). */
+export const DEFAULT_LOAD_BALANCER_POOL: Ipv4Range = { first: "127.0.3.2", last: "127.0.3.254" };
 
 export function ipToInt(ip: string): number {
   const parts = ip.split(".").map(Number);

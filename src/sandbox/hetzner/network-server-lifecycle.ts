@@ -9,10 +9,12 @@
 import { cidrsOverlap } from "../../util/cidr.ts";
 import { ApiError, invalidField } from "./errors.ts";
 import type { Ipv4Range } from "./ip-pool.ts";
+import { releaseServerFromLoadBalancers } from "./load-balancer-targets.ts";
 import { planAttachment } from "./network-attach.ts";
 import { assertRoomFor } from "./placement-group-routes.ts";
 import { type PublicNetRequest, planServerIpv4, releasePrimaryIps } from "./primary-ip-assignment.ts";
 import type { NetworkAttachment, NetworkRecord, ServerRecord, State } from "./state.ts";
+import { releaseServerVolumes } from "./volume-view.ts";
 
 export interface ServerExtras {
   /** The server's public IPv4, or null without one. */
@@ -74,4 +76,6 @@ export function releaseServer(state: State, serverId: number): void {
     f.appliedTo = f.appliedTo.filter((t) => !(t.type === "server" && t.serverId === serverId));
   for (const p of state.placementGroups) p.servers = p.servers.filter((id) => id !== serverId);
   releasePrimaryIps(state, serverId);
+  releaseServerFromLoadBalancers(state, serverId);
+  releaseServerVolumes(state, serverId);
 }

@@ -2,15 +2,18 @@
  * A server record rendered as the API's Server object, with every field the spec marks required:
  * server type, datacenter, location and image as full objects, public_net (its primary IPv4 and the
  * firewalls applying to it; no IPv6: the sandbox has none to route), private_net and placement group
- * from state, empty volumes/load_balancers, protection and traffic counters (zero: not metered).
+ * from state, the volumes attached to it and the load balancers balancing to it, protection and
+ * traffic counters (zero: not metered).
  */
 import { DATACENTERS, IMAGES, PRICES, SERVER_TYPES } from "./catalog.ts";
 import { datacenterView, imageView, serverTypeView } from "./catalog-views.ts";
 import { serverFirewallsView } from "./firewall-membership.ts";
+import { loadBalancersOfServer } from "./load-balancer-targets.ts";
 import { privateNetView } from "./network-attach.ts";
 import { placementGroupOf } from "./placement-group-routes.ts";
 import { publicIpv4View } from "./primary-ip-assignment.ts";
 import type { ServerRecord, State } from "./state.ts";
+import { volumesOfServer } from "./volume-view.ts";
 
 export function catalogOf(s: ServerRecord) {
   const serverType = SERVER_TYPES.find((t) => t.id === s.serverTypeId);
@@ -54,8 +57,8 @@ export function serverView(s: ServerRecord, state: State) {
     included_traffic: PRICES.includedTrafficBytes,
     protection: { delete: false, rebuild: false },
     labels: { ...s.labels },
-    volumes: [],
-    load_balancers: [],
+    volumes: volumesOfServer(state, s.id),
+    load_balancers: loadBalancersOfServer(state, s.id),
     primary_disk_size: serverType.disk,
     placement_group: placementGroupOf(state, s.id),
   };

@@ -12,7 +12,10 @@ import { actionRoutes } from "./action-routes.ts";
 import { catalogRoutes } from "./catalog-routes.ts";
 import type { Context, Handler } from "./context.ts";
 import { type Exchange, handleExchange } from "./http.ts";
-import { DEFAULT_IPV4_POOL, type Ipv4Range } from "./ip-pool.ts";
+import { DEFAULT_IPV4_POOL, DEFAULT_LOAD_BALANCER_POOL, type Ipv4Range } from "./ip-pool.ts";
+import { loadBalancerAndVolumeRoutes, restoreVolumes } from "./load-balancer-and-volume-routes.ts";
+import type { LoadBalancerDriver } from "./load-balancer-driver.ts";
+import { startLoadBalancerSync } from "./load-balancer-sync.ts";
 import type { MachineDriver } from "./machine-driver.ts";
 import { realizeLater } from "./network-realization.ts";
 import { networkingRoutes } from "./networking-routes.ts";
@@ -22,6 +25,7 @@ import type { Route } from "./router.ts";
 import { serverRoutes } from "./server-routes.ts";
 import { sshKeyRoutes } from "./ssh-key-routes.ts";
 import { Store } from "./store.ts";
+import type { VolumeDriver } from "./volume-driver.ts";
 
 export type { Exchange } from "./http.ts";
 
@@ -40,6 +44,14 @@ export interface HetznerEmulatorOptions {
   readonly onExchange?: (e: Exchange) => void;
   /** Injected latency and errors (`slipway sandbox fault api hetzner`). */
   readonly fault?: ApiFaultSource;
+  /** Realizes load balancers (proxies); absent: they exist in the API only. */
+  readonly loadBalancerDriver?: LoadBalancerDriver;
+  /** Default 127.0.3.2 - 127.0.3.254. */
+  readonly loadBalancerIpv4Pool?: Ipv4Range;
+  /** How often load balancers are re-derived from state and re-applied when changed. Default 2 s. */
+  readonly loadBalancerSyncMs?: number;
+  /** Realizes volumes (storage in the servers' machines); absent: they exist in the API only. */
+  readonly volumeDriver?: VolumeDriver;
 }
 
 export interface HetznerEmulator {
@@ -54,6 +66,7 @@ export const ROUTES: readonly Route<Handler>[] = [
   ...serverRoutes,
   ...actionRoutes,
   ...networkingRoutes,
+  ...loadBalancerAndVolumeRoutes,
 ];
 
 export async function startHetznerEmulator(options: HetznerEmulatorOptions): Promise<HetznerEmulator> {
@@ -67,6 +80,9 @@ export async function startHetznerEmulator(options: HetznerEmulatorOptions): Pro
     store,
     driver: options.driver,
     ipv4Pool: options.publicIpv4Pool ?? DEFAULT_IPV4_POOL,
+    loadBalancerIpv4Pool: options.loadBalancerIpv4Pool ?? DEFAULT_LOAD_BALANCER_POOL,
+    loadBalancerDriver: options.loadBalancerDriver,
+    volumeDriver: options.volumeDriver,
     get closed() {
       return closed;
     },
@@ -76,6 +92,11 @@ export async function startHetznerEmulator(options: HetznerEmulatorOptions): Pro
   };
   // Firewall rules and private networks live outside the data file: converge them to it on start.
   if (options.dataFile) realizeLater(ctx);
+  if (options.dataFile) ctx.background(() => restoreVolumes(ctx));
+  const stopLoadBalancers = startLoadBalancerSync(ctx, {
+    intervalMs: options.loadBalancerSyncMs,
+    restarted: options.dataFile !== undefined,
+  });
   const deps = {
     routes: ROUTES,
     ctx,
@@ -99,6 +120,7 @@ export async function startHetznerEmulator(options: HetznerEmulatorOptions): Pro
       new Promise<void>((resolve, reject) => {
         if (closed) return resolve(); // closing twice is harmless
         closed = true;
+        stopLoadBalancers();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

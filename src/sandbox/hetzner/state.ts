@@ -4,6 +4,8 @@
  * stores its server type, image and datacenter ids and is rendered in full by server-view.ts.
  * Sequences start at distinct offsets so an action id passed where a server id belongs fails loudly.
  */
+import type { LoadBalancerRecord, VolumeRecord } from "./load-balancer-model.ts";
+
 export type ServerStatus =
   | "running"
   | "initializing"
@@ -136,6 +138,8 @@ export interface State {
     firewall: number;
     placementGroup: number;
     primaryIp: number;
+    loadBalancer: number;
+    volume: number;
   };
   /** The last public IPv4 handed out; allocation continues after it so a freed IP is not reused at once. */
   lastIpv4: string | null;
@@ -146,6 +150,10 @@ export interface State {
   firewalls: FirewallRecord[];
   placementGroups: PlacementGroupRecord[];
   primaryIps: PrimaryIpRecord[];
+  loadBalancers: LoadBalancerRecord[];
+  volumes: VolumeRecord[];
+  /** The last load balancer IPv4 handed out, as lastIpv4 for servers. */
+  lastLoadBalancerIpv4: string | null;
 }
 
 export function emptyState(): State {
@@ -159,6 +167,8 @@ export function emptyState(): State {
       firewall: 5_000_001,
       placementGroup: 6_000_001,
       primaryIp: 7_000_001,
+      loadBalancer: 8_000_001,
+      volume: 9_000_001,
     },
     lastIpv4: null,
     sshKeys: [],
@@ -168,6 +178,9 @@ export function emptyState(): State {
     firewalls: [],
     placementGroups: [],
     primaryIps: [],
+    loadBalancers: [],
+    volumes: [],
+    lastLoadBalancerIpv4: null,
   };
 }
 

@@ -21,6 +21,7 @@ import {
   SERVICE_ADDRESSES,
 } from "../layout.ts";
 import { netmapSpecs } from "../network.ts";
+import { ensureSharedRoot, releaseMachine, vmVolumeArgs } from "../volumes/host-mounts.ts";
 import { firstBootScripts } from "./cloud-init.ts";
 import { DockerNetworking } from "./docker-networking.ts";
 
@@ -34,8 +35,11 @@ function dockerVolumeName(id: number): string {
   return `slipway-vm-${id}-docker`;
 }
 
-/** docker run arguments for a server's container, before `docker create`. Pure, for tests. */
-export function vmCreateArgs(spec: MachineSpec): string[] {
+/**
+ * docker run arguments for a server's container, before `docker create`. Pure, for tests. With a
+ * volume root, the VM's /mnt is its directory there, where attached volumes appear (volumes/host-mounts.ts).
+ */
+export function vmCreateArgs(spec: MachineSpec, volumeRoot?: string): string[] {
   const name = vmContainerName(spec.id);
   // biome-ignore format: one flag and its value per line
   return [
@@ -58,12 +62,19 @@ export function vmCreateArgs(spec: MachineSpec): string[] {
     "--env", `SLIPWAY_VM_NETMAP=${netmapSpecs().join(" ")}`,
     "--env", `SLIPWAY_VM_CGROUP=${name}`,
     "--env", `SLIPWAY_VM_DOCKERD_ARGS=--registry-mirror=http://${SERVICE_ADDRESSES.registry}:${REGISTRY_PORT}`,
+    ...(volumeRoot ? vmVolumeArgs(volumeRoot, spec.id) : []),
     IMAGES.vm.tag,
   ];
 }
 
 export class DockerMachineDriver implements MachineDriver {
   private readonly networking = new DockerNetworking(vmContainerName);
+  private readonly volumeRoot: string | undefined;
+
+  /** `volumeRoot`: where volumes are mounted for the VMs (volumes/host-mounts.ts); absent, VMs get none. */
+  constructor(options: { volumeRoot?: string } = {}) {
+    this.volumeRoot = options.volumeRoot;
+  }
 
   /** Private networks and firewalls: see docker-networking.ts. */
   syncNetworking(plan: NetworkingPlan): Promise<void> {
@@ -74,7 +85,8 @@ export class DockerMachineDriver implements MachineDriver {
     const name = vmContainerName(spec.id);
     await docker(["rm", "--force", name]).catch(() => {}); // leftover of an interrupted create
     await docker(["volume", "create", "--label", `${SANDBOX_LABEL}=1`, dockerVolumeName(spec.id)]);
-    await docker(vmCreateArgs(spec));
+    if (this.volumeRoot) await ensureSharedRoot(this.volumeRoot);
+    await docker(vmCreateArgs(spec, this.volumeRoot));
     const scripts = firstBootScripts(spec.userData, spec.rootSshKeys);
     const dir = await mkdtemp(join(tmpdir(), "slipway-seed-"));
     try {
@@ -91,6 +103,7 @@ export class DockerMachineDriver implements MachineDriver {
   /** Starts the machine and makes sure it stays up: a boot script that dies is a failed create, not a server. */
   private async start(serverId: number): Promise<void> {
     const name = vmContainerName(serverId);
+    if (this.volumeRoot) await ensureSharedRoot(this.volumeRoot); // gone after a reboot of the host
     await docker(["start", name]);
     for (let i = 0; i < 10; i++) {
       await sleep(100);
@@ -120,6 +133,7 @@ export class DockerMachineDriver implements MachineDriver {
   async destroy(id: number): Promise<void> {
     await docker(["rm", "--force", "--volumes", vmContainerName(id)]).catch(() => {});
     await docker(["volume", "rm", "--force", dockerVolumeName(id)]);
+    if (this.volumeRoot) await releaseMachine(this.volumeRoot, id);
   }
 
   async power(id: number): Promise<MachinePower> {
