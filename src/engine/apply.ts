@@ -68,10 +68,38 @@ function runDag(
     waitingOn.set(step.address, needs.length);
     for (const need of needs) dependents.set(need, [...(dependents.get(need) ?? []), step]);
   }
-  const ready = new MinHeap<PlannedStep>((a, b) => index.get(a.address)! - index.get(b.address)!);
+  // Critical path first: among ready steps, the one with the longest chain of steps waiting on it
+  // starts first (ties in plan order), so a bounded apply stays close to the longest chain's time.
+  const height = new Map<string, number>();
+  for (let i = steps.length - 1; i >= 0; i--) heightOf(steps[i]!);
+  function heightOf(step: PlannedStep): number {
+    const known = height.get(step.address);
+    if (known !== undefined) return known;
+    // Iterative post-order: dependents first, without recursion on long chains.
+    const stack = [step];
+    while (stack.length > 0) {
+      const top = stack.at(-1)!;
+      const pending = (dependents.get(top.address) ?? []).filter((d) => !height.has(d.address));
+      if (pending.length > 0) {
+        stack.push(...pending);
+        continue;
+      }
+      stack.pop();
+      const below = (dependents.get(top.address) ?? []).map((d) => height.get(d.address)!);
+      height.set(top.address, 1 + Math.max(0, ...below));
+    }
+    return height.get(step.address)!;
+  }
+  const ready = new MinHeap<PlannedStep>(
+    (a, b) =>
+      height.get(b.address)! - height.get(a.address)! || index.get(a.address)! - index.get(b.address)!,
+  );
   for (const step of steps) if (waitingOn.get(step.address) === 0) ready.push(step);
   const settled = new Set<string>();
+  /** Steps holding a concurrency slot (their cloud calls run). */
   let running = 0;
+  /** Steps begun and not yet settled (cloud calls or checkpoint still pending). */
+  let started = 0;
 
   /** Marks `step` finished; on failure, skips everything downstream (iteratively: chains can be long). */
   const settle = (step: PlannedStep, failedBecause?: string) => {
@@ -100,7 +128,15 @@ function runDag(
       while (running < options.concurrency && ready.size > 0) {
         const step = ready.pop()!;
         running++;
-        runStep(step, options)
+        started++;
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
+          running--;
+          queueMicrotask(pump);
+        };
+        runStep(step, options, release)
           .then(
             () => {
               result.done.push(step.address);
@@ -113,12 +149,13 @@ function runDag(
             },
           )
           .then(() => {
-            running--;
+            started--;
+            release();
             pump();
           })
           .catch(reject);
       }
-      if (running === 0 && ready.size === 0) {
+      if (started === 0 && ready.size === 0) {
         if (settled.size < steps.length) {
           reject(new Error(`apply stalled with ${steps.length - settled.size} steps waiting`));
         } else resolve();
@@ -147,7 +184,12 @@ function settledStep(
   return { action: changes.some((c) => c.forcesReplace) ? "replace" : "update", want, changes };
 }
 
-async function runStep(step: PlannedStep, options: ApplyOptions): Promise<void> {
+/**
+ * One step: its cloud calls, then the checkpoint. `release` frees the step's concurrency slot as soon
+ * as the cloud calls are done, so a slow state write never holds back other operations; dependents
+ * still wait for the checkpoint (the step settles only after it).
+ */
+async function runStep(step: PlannedStep, options: ApplyOptions, release: () => void): Promise<void> {
   const { state, ctx, observed } = options;
   const { kind } = step;
   const record = (have: unknown) => {
@@ -161,6 +203,7 @@ async function runStep(step: PlannedStep, options: ApplyOptions): Promise<void> 
     });
   };
   if (step.action === "noop") {
+    release();
     observed.set(step.address, step.have);
     // An adopted or re-read object may have an id state does not know yet.
     if (state.resource(step.address)?.id !== kind.id(step.have)) await record(step.have);
@@ -172,14 +215,21 @@ async function runStep(step: PlannedStep, options: ApplyOptions): Promise<void> 
     const { action, want, changes } = settledStep(step, observed);
     switch (action) {
       case "noop":
+        release();
         await record(step.have);
         break;
-      case "create":
-        await record(await kind.create(ctx, want));
+      case "create": {
+        const created = await kind.create(ctx, want);
+        release();
+        await record(created);
         break;
-      case "update":
-        await record(await kind.update(ctx, step.have, want, changes));
+      }
+      case "update": {
+        const updated = await kind.update(ctx, step.have, want, changes);
+        release();
+        await record(updated);
         break;
+      }
       case "replace":
         if (kind.createBeforeDelete) {
           const created = await kind.create(ctx, want);
@@ -188,17 +238,22 @@ async function runStep(step: PlannedStep, options: ApplyOptions): Promise<void> 
         } else {
           await kind.delete(ctx, step.have);
           await state.remove(step.address);
-          await record(await kind.create(ctx, want));
+          const created = await kind.create(ctx, want);
+          release();
+          await record(created);
         }
         break;
       case "delete":
         if (!step.goesWithHost) await kind.delete(ctx, step.have);
+        release();
         observed.delete(step.address);
         await state.remove(step.address, { generated: true });
         break;
     }
   } catch (error) {
     throw error instanceof Error ? error : new Error(errorMessage(error));
+  } finally {
+    release();
   }
   options.onEvent?.({ type: "done", step, ms: Date.now() - started });
 }

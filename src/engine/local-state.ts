@@ -4,7 +4,7 @@
  * versions kept in history/ for recovery by hand.
  */
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
 import { type StateBackend, StateDocument } from "./state.ts";
@@ -15,6 +15,8 @@ export class LocalStateBackend implements StateBackend {
   readonly location: string;
   private readonly file: string;
   private readonly history: string;
+  /** Serials in history/, oldest first; read once, then kept up to date. */
+  private versions: number[] | undefined;
 
   constructor(dir: string) {
     this.file = join(dir, "state.json");
@@ -43,21 +45,29 @@ export class LocalStateBackend implements StateBackend {
   }
 
   async write(doc: StateDocument): Promise<void> {
-    await mkdir(this.history, { recursive: true, mode: 0o700 });
+    if (!this.versions) {
+      await mkdir(this.history, { recursive: true, mode: 0o700 });
+      this.versions = (await readdir(this.history))
+        .map((name) => Number(/^state\.(\d+)\.json$/.exec(name)?.[1]))
+        .filter((serial) => Number.isInteger(serial))
+        .sort((a, b) => a - b);
+    }
     const text = `${JSON.stringify(doc, null, 2)}\n`;
     const temporary = `${this.file}.${process.pid}.tmp`;
     await writeFile(temporary, text, { mode: 0o600 });
-    // Copy, then rename over: state.json exists at every instant, old or new, never neither.
-    if (existsSync(this.file)) await copyFile(this.file, join(this.history, `state.${doc.serial - 1}.json`));
+    // Keep the replaced version under a second name (a hard link: no copy), then rename over:
+    // state.json exists at every instant, old or new, never neither. A run writes after every
+    // operation, so this path is kept to a few metadata operations.
+    if (existsSync(this.file)) {
+      const previous = doc.serial - 1;
+      const kept = join(this.history, `state.${previous}.json`);
+      await rm(kept, { force: true });
+      await link(this.file, kept);
+      if (!this.versions.includes(previous)) this.versions.push(previous);
+    }
     await rename(temporary, this.file);
-    await this.prune();
-  }
-
-  private async prune(): Promise<void> {
-    const versions = (await readdir(this.history))
-      .map((name) => ({ name, serial: Number(/^state\.(\d+)\.json$/.exec(name)?.[1]) }))
-      .filter((v) => Number.isInteger(v.serial))
-      .sort((a, b) => b.serial - a.serial);
-    for (const old of versions.slice(HISTORY_KEPT)) await rm(join(this.history, old.name), { force: true });
+    while (this.versions.length > HISTORY_KEPT) {
+      await rm(join(this.history, `state.${this.versions.shift()}.json`), { force: true });
+    }
   }
 }

@@ -42,11 +42,13 @@ export interface StateBackend {
 }
 
 /**
- * The state of one run: changes are applied in memory and written through the backend one at a
- * time, in order, each with the next serial.
+ * The state of one run: changes are applied in memory and written through the backend one write at
+ * a time, in order, each write with the next serial.
  */
 export class StateStore {
   private writing: Promise<void> = Promise.resolve();
+  /** The write that has not started yet: later changes ride along with it. */
+  private queued: Promise<void> | undefined;
   private doc: StateDocument;
   private readonly backend: StateBackend;
 
@@ -95,14 +97,21 @@ export class StateStore {
   }
 
   private checkpoint(): Promise<void> {
-    // A failed write is its caller's error; the next one still writes (the whole document, so it
-    // carries the change that failed too) instead of failing with the old error.
-    this.writing = this.writing
+    // Changes made while a write is in flight share the next write, which carries the whole document:
+    // each caller still resolves only once its change is on the backend, but a burst of completions
+    // costs one write instead of one each (a slow disk or S3 never becomes apply's bottleneck).
+    if (this.queued) return this.queued;
+    const next: Promise<void> = this.writing
+      // A failed write is its caller's error; the next one still writes (the whole document, so it
+      // carries the change that failed too) instead of failing with the old error.
       .catch(() => undefined)
       .then(() => {
+        this.queued = undefined;
         this.doc = { ...this.doc, serial: this.doc.serial + 1 };
         return this.backend.write(this.doc);
       });
-    return this.writing;
+    this.queued = next;
+    this.writing = next;
+    return next;
   }
 }

@@ -1,4 +1,4 @@
-// StateStore: every change is one write through the backend, in order, each with the next serial.
+// StateStore: changes go through the backend in order, each write with the next serial; a change resolves once written.
 import { describe, expect, it } from "vitest";
 import { emptyState, StateDocument, type StateResource, StateStore } from "../../../src/engine/state.ts";
 import { recordingStore } from "./memory-cloud.ts";
@@ -27,11 +27,39 @@ describe("StateStore", () => {
     expect(store.document.serial).toBe(44);
   });
 
-  it("writes changes made in the same tick in order, none lost", async () => {
+  it("writes changes made while no write has started together, none lost", async () => {
     const { backend, store } = recordingStore();
     await Promise.all([store.set("a", entry("1")), store.set("b", entry("2")), store.set("c", entry("3"))]);
-    expect(backend.written.map((d) => d.serial)).toEqual([1, 2, 3]);
-    expect(Object.keys(backend.written.at(-1)!.resources)).toEqual(["a", "b", "c"]);
+    expect(backend.written.map((d) => [d.serial, Object.keys(d.resources)])).toEqual([[1, ["a", "b", "c"]]]);
+  });
+
+  it("resolves each change only once a write that carries it has finished", async () => {
+    const written: string[][] = [];
+    const gates: (() => void)[] = [];
+    const store = new StateStore(emptyState("shop"), {
+      location: "slow",
+      read: async () => null,
+      write: (doc) =>
+        new Promise<void>((resolve) =>
+          gates.push(() => {
+            written.push(Object.keys(doc.resources));
+            resolve();
+          }),
+        ),
+    });
+    const settled: string[] = [];
+    const a = store.set("a", entry("1")).then(() => settled.push("a"));
+    await new Promise((resolve) => setImmediate(resolve)); // the write of "a" is now in flight
+    const b = store.set("b", entry("2")).then(() => settled.push("b"));
+    const c = store.set("c", entry("3")).then(() => settled.push("c"));
+    gates.shift()!();
+    await a;
+    expect(settled).toEqual(["a"]); // b and c wait for the next write
+    await new Promise((resolve) => setImmediate(resolve));
+    gates.shift()!();
+    await Promise.all([b, c]);
+    expect(written).toEqual([["a"], ["a", "b", "c"]]);
+    expect(store.document.serial).toBe(2);
   });
 
   it("keeps generated values on a plain remove and drops them on a final one", async () => {
