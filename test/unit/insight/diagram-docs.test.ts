@@ -2,7 +2,7 @@
  * Committed diagrams: every example README embeds current Mermaid (the check CI runs), and
  * `slipway diagram --check` fails on a stale block or view file, passes again after `--update`.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -61,18 +61,21 @@ describe("updateMarkdown", () => {
 describe("slipway diagram --check", () => {
   const config = join(examplesDir, "hello", "slipway.config.ts");
 
-  function copy(): string {
+  /** A directory with a README embedding two views, brought up to date by `--update`. */
+  async function fresh(): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), "slipway-diagrams-"));
-    cpSync(join(examplesDir, "hello", "README.md"), join(dir, "README.md"));
+    const block = (view: string) => `<!-- slipway:diagram ${view} -->\n<!-- /slipway:diagram -->\n`;
+    writeFileSync(join(dir, "README.md"), `# hello\n\n${block("overview")}\n${block("network")}`);
+    expect((await quietMain(["diagram", "-c", config, "--update", dir])).code).toBe(0);
     return dir;
   }
 
   it("passes on fresh diagrams", async () => {
-    expect((await quietMain(["diagram", "-c", config, "--check", copy()])).code).toBe(0);
+    expect((await quietMain(["diagram", "-c", config, "--check", await fresh()])).code).toBe(0);
   });
 
   it("fails on a stale README block, names the file, and passes after --update", async () => {
-    const dir = copy();
+    const dir = await fresh();
     const readme = join(dir, "README.md");
     writeFileSync(readme, readFileSync(readme, "utf8").replace("hello-web", "hello-old"));
     const stale = await quietMain(["diagram", "-c", config, "--check", dir]);
@@ -84,7 +87,7 @@ describe("slipway diagram --check", () => {
   });
 
   it("fails on a stale view file (.mmd and .svg)", async () => {
-    const dir = copy();
+    const dir = await fresh();
     const facts = stackFacts(await example("hello"));
     writeFileSync(join(dir, "network.mmd"), await renderView(facts, "network", "mermaid"));
     writeFileSync(join(dir, "overview.svg"), await renderView(facts, "overview", "svg"));
