@@ -15,6 +15,10 @@ command -v curl >/dev/null || packages+=(curl)
 command -v tar >/dev/null || packages+=(tar)
 command -v ssh-keygen >/dev/null || packages+=(openssh-client)
 command -v hcloud >/dev/null || packages+=(hcloud-cli)
+command -v restic >/dev/null || packages+=(restic)
+command -v pgbackrest >/dev/null || packages+=(pgbackrest)
+# The S3 store tests run pgBackRest against a real PostgreSQL cluster.
+[ -x /usr/lib/postgresql/15/bin/initdb ] || packages+=(postgresql-15)
 if [ ${#packages[@]} -gt 0 ]; then
   log "installing ${packages[*]}"
   apt-get update -qq

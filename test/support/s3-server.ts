@@ -8,6 +8,7 @@ import { Agent } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import type { ApiFaultSource } from "../../src/sandbox/faults/store.ts";
 import { S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY, sandboxFiles } from "../../src/sandbox/layout.ts";
 import { ensureCa, ensureLeafCert } from "../../src/sandbox/pki.ts";
 import { type S3Server, startS3Server } from "../../src/sandbox/s3/server.ts";
@@ -24,7 +25,9 @@ export interface TestStore {
   stop(): Promise<void>;
 }
 
-export async function startTestStore(options: { tls?: boolean } = {}): Promise<TestStore> {
+export async function startTestStore(
+  options: { tls?: boolean; fault?: ApiFaultSource } = {},
+): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), "slipway-s3-test-"));
   const files = sandboxFiles(join(dir, "home"));
   await ensureCa(files);
@@ -43,6 +46,7 @@ export async function startTestStore(options: { tls?: boolean } = {}): Promise<T
       credentials: CREDENTIALS,
       region: S3_REGION,
       virtualHostDomain: "s3.test",
+      fault: options.fault,
     });
   const store: TestStore = {
     dir,

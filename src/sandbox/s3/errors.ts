@@ -65,10 +65,12 @@ const CATALOG = {
   NotModified: [304, "Not Modified"],
   PreconditionFailed: [412, "At least one of the pre-conditions you specified did not hold"],
   RequestTimeTooSkewed: [403, "The difference between the request time and the current time is too large."],
+  ServiceUnavailable: [503, "Service is unable to handle request."],
   SignatureDoesNotMatch: [
     403,
     "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
   ],
+  SlowDown: [503, "Please reduce your request rate."],
   XAmzContentSHA256Mismatch: [
     400,
     "The provided 'x-amz-content-sha256' header does not match what was computed.",
@@ -83,12 +85,12 @@ export class S3Error extends Error {
   /** Extra elements AWS adds to this error's body (Key, BucketName, Condition, …). */
   readonly details: Record<string, string>;
 
-  constructor(code: S3ErrorCode, details: Record<string, string> = {}, message?: string) {
-    const [status, standard] = CATALOG[code];
+  constructor(code: S3ErrorCode, details: Record<string, string> = {}, message?: string, status?: number) {
+    const [standardStatus, standard] = CATALOG[code];
     super(message ?? standard);
     this.name = "S3Error";
     this.code = code;
-    this.status = status;
+    this.status = status ?? standardStatus;
     this.details = details;
   }
 }

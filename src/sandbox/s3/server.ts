@@ -8,6 +8,8 @@ import { randomBytes } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { sleep } from "../../util/wait.ts";
+import type { ApiFaultSource } from "../faults/store.ts";
 import { S3Error } from "./errors.ts";
 import { type Exchange, sendError } from "./http.ts";
 import { Uploads } from "./multipart.ts";
@@ -28,7 +30,17 @@ export interface S3ServerOptions {
   virtualHostDomain?: string;
   /** Largest single PUT; AWS's is 5 GiB. */
   maxObjectSize?: number;
+  /** Injected latency and errors (`slipway sandbox fault api s3`). */
+  fault?: ApiFaultSource;
 }
+
+/** S3's answers to the transient statuses a fault may inject; SDKs retry each of them. */
+const FAULT_ERRORS: Record<number, S3Error["code"]> = {
+  429: "SlowDown",
+  500: "InternalError",
+  503: "SlowDown",
+  504: "ServiceUnavailable",
+};
 
 export interface S3Server {
   /** e.g. https://127.0.0.1:43123 */
@@ -48,6 +60,12 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     res.setHeader("x-amz-id-2", randomBytes(24).toString("base64"));
     res.setHeader("server", "AmazonS3");
     try {
+      const fault = options.fault?.("s3");
+      if (fault && fault.delayMs > 0) await sleep(fault.delayMs);
+      if (fault && fault.failWith !== null) {
+        const code = FAULT_ERRORS[fault.failWith] ?? "InternalError";
+        throw new S3Error(code, {}, "Injected by slipway sandbox fault.", fault.failWith);
+      }
       const url = req.url ?? "/";
       const query = new URLSearchParams(splitUrl(url)[1]);
       const target = resolveTarget(url, req.headers.host, options.virtualHostDomain);
