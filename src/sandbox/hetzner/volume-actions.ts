@@ -2,7 +2,7 @@
  * POST /volumes/{id}/actions/*: attach (a server in the volume's location, at most 16 volumes per
  * server, volume_already_attached while attached anywhere), detach, resize (grow only, up to 10240 GB)
  * and change_protection. State changes at once; the action ends when the volume driver has moved the
- * storage (`error` with the driver's message otherwise). Resizing changes no storage: a sandbox volume
+ * storage, or `error` with the driver's message and the attachment as it was. Resizing changes no storage: a sandbox volume
  * is a directory on the host and has no size of its own (docs/sandbox.md).
  */
 import { actionView, assertUnlocked, finishAction, type ResourceRef, startAction } from "./actions.ts";
@@ -23,6 +23,8 @@ export interface VolumeStep {
   readonly command: string;
   readonly resources: readonly ResourceRef[];
   readonly effect: () => Promise<void>;
+  /** Puts the record back when the effect fails, so the API never claims what the storage did not do. */
+  readonly undo?: () => void;
 }
 
 /**
@@ -41,6 +43,7 @@ export function runVolumeEffects(ctx: Context, steps: readonly VolumeStep[]): Ac
           await step.effect();
         } catch (error) {
           failure = error instanceof Error ? error.message : String(error);
+          if (!ctx.closed) step.undo?.();
         }
       }
       if (ctx.closed) return;
@@ -109,6 +112,9 @@ const attach: Change = (volume, body, ctx) => {
       { id: server.id, type: "server" },
     ],
     effect: async () => ctx.volumeDriver?.attach(volume.id, server.id),
+    undo: () => {
+      volume.serverId = null;
+    },
   };
 };
 
@@ -123,6 +129,9 @@ const detach: Change = (volume, _body, ctx) => {
       { id: serverId, type: "server" },
     ],
     effect: async () => ctx.volumeDriver?.detach(volume.id),
+    undo: () => {
+      volume.serverId = serverId;
+    },
   };
 };
 

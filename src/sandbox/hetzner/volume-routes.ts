@@ -15,7 +15,7 @@ import { enumParams, idParam, listResponse } from "./list-query.ts";
 import type { VolumeRecord } from "./load-balancer-model.ts";
 import type { Route } from "./router.ts";
 import { type State, takeId, timestamp } from "./state.ts";
-import { assertRoomOnServer, runVolumeEffects, serverForVolume } from "./volume-actions.ts";
+import { assertRoomOnServer, runVolumeEffects, serverForVolume, type VolumeStep } from "./volume-actions.ts";
 import { volumeView } from "./volume-view.ts";
 
 export const MIN_VOLUME_GB = 10;
@@ -106,7 +106,7 @@ const create: Handler = (req, ctx) => {
   };
   state.volumes.push(volume);
   const ref = { id: volume.id, type: "volume" };
-  const steps = [
+  const steps: VolumeStep[] = [
     {
       command: "create_volume",
       resources: [ref],
@@ -121,6 +121,9 @@ const create: Handler = (req, ctx) => {
       command: "attach_volume",
       resources: [ref, { id: server.id, type: "server" }],
       effect: async () => ctx.volumeDriver?.attach(volume.id, server.id),
+      undo: () => {
+        volume.serverId = null;
+      },
     });
   const [action, ...next] = runVolumeEffects(ctx, steps);
   return {
