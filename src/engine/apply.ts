@@ -192,7 +192,7 @@ function settledStep(
 async function runStep(step: PlannedStep, options: ApplyOptions, release: () => void): Promise<void> {
   const { state, ctx, observed } = options;
   const { kind } = step;
-  const record = (have: unknown) => {
+  const record = (have: unknown, deposed?: { id: string; outputs: unknown }[]) => {
     observed.set(step.address, have);
     return state.set(step.address, {
       kind: kind.kind,
@@ -200,6 +200,7 @@ async function runStep(step: PlannedStep, options: ApplyOptions, release: () => 
       outputs: have,
       dependsOn: [...step.dependsOn],
       hostedOn: step.hostedOn,
+      ...(deposed?.length ? { deposed } : {}),
     });
   };
   if (step.action === "noop") {
@@ -233,8 +234,14 @@ async function runStep(step: PlannedStep, options: ApplyOptions, release: () => 
       case "replace":
         if (kind.createBeforeDelete) {
           const created = await kind.create(ctx, want);
-          await record(created);
+          // Recorded as deposed until it is gone: if the delete fails or the run dies, the next plan
+          // deletes it instead of forgetting it.
+          const old = { id: kind.id(step.have), outputs: step.have };
+          const earlier = state.resource(step.address)?.deposed ?? [];
+          await record(created, [...earlier.filter((d) => d.id !== old.id), old]);
           await kind.delete(ctx, step.have);
+          release();
+          await state.forgetDeposed(step.address, old.id);
         } else {
           await kind.delete(ctx, step.have);
           await state.remove(step.address);
@@ -244,6 +251,12 @@ async function runStep(step: PlannedStep, options: ApplyOptions, release: () => 
         }
         break;
       case "delete":
+        if (step.deposedOf) {
+          await kind.delete(ctx, step.have);
+          release();
+          await state.forgetDeposed(step.deposedOf, kind.id(step.have));
+          break;
+        }
         if (!step.goesWithHost) await kind.delete(ctx, step.have);
         release();
         observed.delete(step.address);

@@ -33,6 +33,8 @@ export interface PlannedStep {
   goesWithHost?: boolean;
   /** Found by its deterministic name although state did not know it: apply records it. */
   adopted?: boolean;
+  /** For the delete of a deposed object (left by a create-before-delete replace): its resource. */
+  deposedOf?: string;
 }
 
 export interface Plan {
@@ -138,7 +140,10 @@ export async function planChanges(options: {
       };
     }),
   );
-  const deleteSteps = deletions.filter((s): s is PlannedStep => s !== null);
+  const deleteSteps = [
+    ...deletions.filter((s): s is PlannedStep => s !== null),
+    ...deposedSteps(state, options.kinds, scope && new Set([...scope.nodes, ...scope.orphans])),
+  ];
   return { steps: [...order.map((n) => steps.get(n.address)!), ...reverseOrder(deleteSteps)] };
 }
 
@@ -204,6 +209,35 @@ function checkRefs(nodes: readonly ResourceNode[]): void {
     if (stray.length > 0)
       throw new Error(`${node.address} takes values from ${stray.join(", ")} without depending on it`);
   }
+}
+
+/**
+ * Deletes of objects a create-before-delete replace left behind (deleting is idempotent, so there is
+ * no need to read them first). Each goes before its resource's own delete, if that is planned too.
+ */
+function deposedSteps(
+  state: StateDocument,
+  kinds: ReadonlyMap<string, AnyKind>,
+  scope: Set<string> | undefined,
+): PlannedStep[] {
+  return Object.entries(state.resources).flatMap(([address, entry]) => {
+    if (!entry.deposed?.length || (scope && !scope.has(address))) return [];
+    const kind = kinds.get(entry.kind);
+    if (!kind) throw new ReadError(address, new Error(`unknown resource kind ${entry.kind} in state`));
+    return entry.deposed.map(
+      (old): PlannedStep => ({
+        address: `${address} (deposed ${old.id})`,
+        kind,
+        action: "delete",
+        changes: [],
+        want: null,
+        have: old.outputs,
+        dependsOn: [address],
+        reason: "replaced earlier; the old object was not deleted yet",
+        deposedOf: address,
+      }),
+    );
+  });
 }
 
 /** Deletes run dependents first: reverse of the dependency order among the deleted. */

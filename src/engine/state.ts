@@ -14,6 +14,11 @@ export const StateResource = z.object({
   outputs: z.unknown(),
   dependsOn: z.array(z.string()).default([]),
   hostedOn: z.string().optional(),
+  /**
+   * Objects this resource replaced (create-before-delete) that are not deleted yet, like Terraform's
+   * "deposed" objects: the next plan deletes them, so a failed or interrupted delete leaves no orphan.
+   */
+  deposed: z.array(z.object({ id: z.string(), outputs: z.unknown() })).optional(),
 });
 export type StateResource = z.infer<typeof StateResource>;
 
@@ -83,6 +88,17 @@ export class StateStore {
       resources: rest,
       generated: options.generated ? generated : this.doc.generated,
     };
+    return this.checkpoint();
+  }
+
+  /** Forgets a deposed object of `address` once it is deleted. */
+  forgetDeposed(address: string, id: string): Promise<void> {
+    const entry = this.doc.resources[address];
+    if (!entry?.deposed?.some((d) => d.id === id)) return Promise.resolve();
+    const deposed = entry.deposed.filter((d) => d.id !== id);
+    const { deposed: _all, ...rest } = entry;
+    const updated = deposed.length > 0 ? { ...rest, deposed } : rest;
+    this.doc = { ...this.doc, resources: { ...this.doc.resources, [address]: updated } };
     return this.checkpoint();
   }
 

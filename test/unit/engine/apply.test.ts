@@ -216,7 +216,12 @@ describe("applyPlan replace", () => {
       "start delete a",
       "end delete a",
     ]);
-    expect(backend.written.map(ids)).toEqual([{ "memory.thing.a": "id-2" }]);
+    // The new object is recorded with the old one as deposed, then the old one is forgotten once deleted.
+    expect(backend.written.map(ids)).toEqual([{ "memory.thing.a": "id-2" }, { "memory.thing.a": "id-2" }]);
+    expect(backend.written.map((d) => d.resources["memory.thing.a"]?.deposed?.map((o) => o.id))).toEqual([
+      ["id-1"],
+      undefined,
+    ]);
     expect([...cloud.objects.values()]).toEqual([{ id: "id-2", name: "a", size: 1, zone: "nbg1" }]);
   });
 });
