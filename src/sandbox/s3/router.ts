@@ -68,7 +68,6 @@ const UNSUPPORTED = [
   "restore",
   "select",
   "attributes",
-  "uploadPartCopy",
 ];
 
 export async function dispatch(ex: Exchange): Promise<void> {
