@@ -16,6 +16,7 @@ import {
   type SandboxFiles,
 } from "./layout.ts";
 import { DockerLoadBalancerDriver } from "./lb/docker-load-balancer-driver.ts";
+import { startSandboxS3 } from "./s3/sandbox.ts";
 import { DockerMachineDriver } from "./vm/docker-machine-driver.ts";
 import { DockerVolumeDriver } from "./volumes/docker-volume-driver.ts";
 
@@ -39,14 +40,16 @@ export async function serveSandbox(files: SandboxFiles, log: (line: string) => v
     dataFile: files.cloudflareData,
     fault: apiFaults,
   });
+  const s3 = await startSandboxS3(files, apiFaults);
   await writeFile(files.daemonPid, String(process.pid));
   log(`Hetzner Cloud API on ${hetzner.url}`);
   log(`Cloudflare API on ${cloudflare.url}`);
+  log(`S3 on ${s3.url}, public at https://127.0.2.4`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });
-  await Promise.all([hetzner.close(), cloudflare.close()]);
+  await Promise.all([hetzner.close(), cloudflare.close(), s3.close()]);
   log("stopped");
 }

@@ -28,6 +28,7 @@ export const IMAGES = {
   caddy: { tag: "slipway/caddy:2", dockerfile: "caddy.Dockerfile", files: [] },
   pebble: { tag: "slipway/pebble:2", dockerfile: "pebble.Dockerfile", files: [] },
   registry: { tag: "slipway/registry:2", dockerfile: "registry.Dockerfile", files: [] },
+  forwarder: { tag: "slipway/forwarder:1", dockerfile: "forwarder.Dockerfile", files: [] },
   haproxy: { tag: "slipway/haproxy:2", dockerfile: "haproxy.Dockerfile", files: [] },
 } as const satisfies Record<string, Recipe>;
 

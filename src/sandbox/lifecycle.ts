@@ -28,10 +28,12 @@ import {
 import { LB_LABEL } from "./lb/docker-load-balancer-driver.ts";
 import { ensureNetwork, removeHostRules, removeNetwork } from "./network.ts";
 import { ensureCa } from "./pki.ts";
+import { s3Answers, s3Endpoint, s3Environment } from "./s3/sandbox.ts";
 import {
   acmeDirectoryUrl,
   ensureAcme,
   ensureRegistry,
+  ensureS3Forwarder,
   pushHubMirror,
   REGISTRY_VOLUME,
   SERVICE_CONTAINERS,
@@ -65,6 +67,7 @@ export function sandboxEnvironment(files: SandboxFiles): Record<string, string> 
     SLIPWAY_SANDBOX_CA: files.trustBundle,
     SLIPWAY_ACME_CA: acmeDirectoryUrl(),
     SLIPWAY_ACME_CA_ROOT: files.caCert,
+    ...s3Environment(files),
   };
 }
 
@@ -84,10 +87,13 @@ export async function sandboxUp(files: SandboxFiles, log: Log): Promise<void> {
   await ensureCa(files);
   log("starting the registry and ACME server");
   await ensureRegistry(files);
-  await Promise.all([pushHubMirror(log), ensureAcme(files)]);
+  await Promise.all([pushHubMirror(log), ensureAcme(files), ensureS3Forwarder()]);
   await ensureSharedRoot(files.volumeMounts); // VMs bind their /mnt from it; gone after a host reboot
   await restartStoppedServers(files);
   await ensureDaemon(files, log);
+  await waitFor("the sandbox S3 store", async () => ((await s3Answers(files)) ? true : undefined), {
+    timeoutMs: 30_000,
+  });
 }
 
 async function ensureDaemon(files: SandboxFiles, log: Log): Promise<void> {
@@ -213,14 +219,15 @@ export async function sandboxDown(
 }
 
 export interface SandboxStatus {
-  api: { hetzner: string | null; cloudflare: string | null };
+  api: { hetzner: string | null; cloudflare: string | null; s3: string | null };
   containers: { name: string; state: string; role: string }[];
 }
 
-export async function sandboxStatus(): Promise<SandboxStatus> {
+export async function sandboxStatus(files: SandboxFiles): Promise<SandboxStatus> {
   const api = {
     hetzner: (await apiAnswers()) ? hetznerEndpoint() : null,
     cloudflare: (await cloudflareAnswers()) ? cloudflareEndpoint() : null,
+    s3: existsSync(files.caCert) && (await s3Answers(files)) ? s3Endpoint() : null,
   };
   if (!(await engineRunning())) return { api, containers: [] };
   const rows = await listContainers(SANDBOX_LABEL, `{{.Names}} {{.State}} {{.Label "${VM_LABEL}"}}`);

@@ -21,12 +21,14 @@ import {
   SERVICE_ADDRESSES,
 } from "./layout.ts";
 import { ensureLeafCert, updateTrustBundle } from "./pki.ts";
+import { s3ForwarderCommand } from "./s3/sandbox.ts";
 
 export const SERVICE_CONTAINERS = {
   registry: "slipway-sandbox-registry",
   acme: "slipway-sandbox-acme",
   /** The Cloudflare edge proxy, started and configured by the daemon (edge/edge.ts). */
   edge: "slipway-sandbox-edge",
+  s3: "slipway-sandbox-s3",
 } as const;
 export const REGISTRY_VOLUME = "slipway-sandbox-registry";
 const SPEC_LABEL = "dev.slipway.spec";
@@ -188,6 +190,17 @@ export async function ensureAcme(files: SandboxFiles): Promise<void> {
     { timeoutMs: 30_000 },
   );
   await updateTrustBundle(files, root);
+}
+
+/** The S3 store's address on the sandbox network: a TCP forwarder to the daemon, which serves it. */
+export async function ensureS3Forwarder(): Promise<void> {
+  await ensureContainer({
+    name: SERVICE_CONTAINERS.s3,
+    address: SERVICE_ADDRESSES.s3,
+    image: IMAGES.forwarder.tag,
+    args: [],
+    command: s3ForwarderCommand(),
+  });
 }
 
 export function acmeDirectoryUrl(): string {

@@ -50,10 +50,11 @@ const status = defineCommand({
   meta: { name: "status", description: "Show what the sandbox runs" },
   args: { ...globalArgs },
   async run({ args }) {
-    const state = await sandboxStatus();
+    const state = await sandboxStatus(currentSandbox());
     if (args.json) return json(state);
     out(`Hetzner Cloud API: ${state.api.hetzner ?? paint("yellow", "not running")}`);
     out(`Cloudflare API:    ${state.api.cloudflare ?? paint("yellow", "not running")}`);
+    out(`S3:                ${state.api.s3 ?? paint("yellow", "not running")}`);
     if (state.containers.length === 0) out("No sandbox containers.");
     for (const c of state.containers) out(`  ${c.name.padEnd(32)} ${c.state.padEnd(10)} ${c.role}`);
   },

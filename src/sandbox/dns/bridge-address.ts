@@ -14,16 +14,22 @@ export function addAddressArgv(bridge: string, address: string): string[] {
   return ["ip", "-4", "addr", "add", `${address}/32`, "dev", bridge];
 }
 
+/** Parses `<id>|<bridge name option>` (the option is `<no value>` unless the network set one). */
+export function bridgeName(inspected: string): string {
+  const [id = "", named = ""] = inspected.split("|");
+  return named && named !== "<no value>" ? named : `br-${id.slice(0, 12)}`;
+}
+
 /** The Linux interface of the sandbox network: Docker names it br-<first 12 hex of the network id>. */
 export async function sandboxBridge(): Promise<string> {
   const info = await inspectFormat(
     SANDBOX_NETWORK,
-    '{{.Id}} {{index .Options "com.docker.network.bridge.name"}}',
+    '{{.Id}}|{{index .Options "com.docker.network.bridge.name"}}',
   );
-  if (info === null)
+  if (info === null) {
     throw new Error(`the Docker network ${SANDBOX_NETWORK} does not exist (run slipway sandbox up)`);
-  const [id = "", named = ""] = info.split(" ");
-  return named && named !== "<no value>" ? named : `br-${id.slice(0, 12)}`;
+  }
+  return bridgeName(info);
 }
 
 export async function claimBridgeAddress(address: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { Resolver } from "node:dns/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UsageError, UserError } from "../../../src/errors.ts";
+import { addAddressArgv, bridgeName } from "../../../src/sandbox/dns/bridge-address.ts";
 import { parseResolveType, resolveInSandbox } from "../../../src/sandbox/dns/resolve.ts";
 import { type DnsServer, startDnsServer } from "../../../src/sandbox/dns/server.ts";
 import { ACCOUNT, startTestCloudflare, type TestCloudflare } from "../../support/cloudflare-emulator.ts";
@@ -169,5 +170,27 @@ describe("slipway sandbox resolve", () => {
   it("refuses a type it does not serve, naming the valid ones", () => {
     expect(() => parseResolveType("SRV")).toThrow(UsageError);
     expect(() => parseResolveType("SRV")).toThrow("--type SRV: not a record type the sandbox serves");
+  });
+});
+
+describe("the DNS server's address on the sandbox bridge", () => {
+  it.each([
+    ["0123456789abcdef0123|<no value>", "br-0123456789ab"],
+    ["0123456789abcdef0123|", "br-0123456789ab"],
+    ["0123456789abcdef0123|sbx0", "sbx0"],
+  ])("finds the bridge of %j: %s", (inspected, bridge) => {
+    expect(bridgeName(inspected)).toBe(bridge);
+  });
+
+  it("adds the address as a /32 on that bridge", () => {
+    expect(addAddressArgv("br-0123456789ab", "172.29.2.3")).toEqual([
+      "ip",
+      "-4",
+      "addr",
+      "add",
+      "172.29.2.3/32",
+      "dev",
+      "br-0123456789ab",
+    ]);
   });
 });
