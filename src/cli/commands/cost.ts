@@ -13,9 +13,17 @@ import { json, out } from "../output.ts";
 
 export const costCommand = defineCommand({
   meta: { name: "cost", description: "Monthly cost of the stack from Hetzner's price list" },
-  args: { ...globalArgs },
+  args: {
+    ...globalArgs,
+    environment: {
+      type: "string",
+      description: 'Price this environment of the stack (default: "production", the stack as written)',
+      valueHint: "NAME",
+    },
+  },
   async run({ args }) {
-    const { stack } = await loadStack(args.config);
+    const environment = args.environment && args.environment !== "production" ? args.environment : undefined;
+    const { stack } = await loadStack(args.config, environment ? { environment } : {});
     const pricing = await fetchPricing(createHetznerClient(hetznerSettings(process.env)));
     const estimate = estimateCost(stack, pricing);
     if (args.json) json(estimateJson(stack.name, estimate));

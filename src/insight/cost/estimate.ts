@@ -126,6 +126,8 @@ export function estimateCost(stack: Stack, pricing: Pricing): CostEstimate {
       const ip = pricing.primary_ips.find((p) => p.type === type);
       if (!ip) continue;
       const p = priceAt(ip.prices, spec.location, `a primary ${type}`, `servers.${instance.group}.${type}`);
+      // A free primary IPv6 would only add a zero line per server; the footer says IPv6 is free.
+      if (parseMoney(p.price_monthly.net) === 0n && parseMoney(p.price_monthly.gross) === 0n) continue;
       add({
         kind: `primary-${type}`,
         resource: `primary ${type === "ipv4" ? "IPv4" : "IPv6"} of ${instance.name}`,
@@ -174,7 +176,7 @@ export function estimateCost(stack: Stack, pricing: Pricing): CostEstimate {
       resource: `object storage (${Object.values(stack.buckets)
         .map((b) => b.name)
         .join(", ")})`,
-      detail: "Hetzner Object Storage base price, 1 TB stored + 1 TB egress included; not in /pricing",
+      detail: "Hetzner base price, 1 TB + 1 TB egress included",
       net,
       gross: vat(net),
       estimate: true,

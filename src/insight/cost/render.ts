@@ -45,7 +45,9 @@ export function renderEstimate(stack: string, estimate: CostEstimate): string {
     );
   }
   if (estimate.lines.some((l) => l.estimate))
-    lines.push("* an estimate slipway makes: not on Hetzner's price list.");
+    lines.push(
+      "* an estimate: Hetzner Object Storage is not on the price list the API serves (€4.99 net base, August 2025).",
+    );
   lines.push("Free: private networks, firewalls, placement groups, IPv6, incoming traffic, Cloudflare DNS.");
   return lines.join("\n");
 }
