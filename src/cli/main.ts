@@ -12,6 +12,7 @@ import { destroyCommand } from "./commands/destroy.ts";
 import { diagramCommand } from "./commands/diagram.ts";
 import { execCommand } from "./commands/exec.ts";
 import { forceUnlockCommand } from "./commands/force-unlock.ts";
+import { logsCommand } from "./commands/logs.ts";
 import { planCommand } from "./commands/plan.ts";
 import { sandboxCommand } from "./commands/sandbox.ts";
 import { secretsCommand } from "./commands/secrets.ts";
@@ -38,6 +39,7 @@ export const rootCommand: CommandDef = {
     ssh: sshCommand,
     exec: execCommand,
     sandbox: sandboxCommand,
+    logs: logsCommand,
     ci: ciCommand,
     cost: costCommand,
     diagram: diagramCommand,
