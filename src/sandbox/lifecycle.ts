@@ -97,7 +97,8 @@ export async function sandboxUp(files: SandboxFiles, log: Log): Promise<void> {
 }
 
 async function ensureDaemon(files: SandboxFiles, log: Log): Promise<void> {
-  if (await apiAnswers()) return;
+  // A daemon from before S3 existed (or one whose S3 failed to start) is replaced, not trusted.
+  if ((await apiAnswers()) && (await s3Answers(files))) return;
   await stopDaemon(files);
   log("starting the cloud API emulator");
   const out = await open(files.daemonLog, "a");
