@@ -44,12 +44,14 @@ export function deployJob(
   const { stack } = stage;
   const ci = ctx.stack.ci!;
   const built = new Set(builtServices(ctx.stack));
-  const cli = (args: string[]) => toShell(["slipway", ...args, "-c", ctx.configFile]);
+  // Other environments name themselves on every command: a slipway that cannot select one fails on
+  // the flag instead of deploying the production stack in their place.
+  const envFlag = stage.environment === "production" ? [] : ["--environment", stage.environment];
+  const cli = (args: string[]) => toShell(["slipway", ...args, "-c", ctx.configFile, ...envFlag]);
   const secrets = [...new Set([...cloudSecretNames(stack), ...stackSecretNames(stack)])].sort();
   const env: Record<string, string> = {
     ...Object.fromEntries(secrets.map((name) => [name, `\${{ secrets.${name} }}`])),
     SLIPWAY_SSH_KEY: `${gh("runner.temp")}/slipway-ssh-key`,
-    ...(stage.environment === "production" ? {} : { SLIPWAY_ENVIRONMENT: stage.environment }),
   };
   const deploys: Step[] = Object.keys(stack.services).map((service) => ({
     name: `Deploy ${service}`,

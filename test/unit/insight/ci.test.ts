@@ -58,7 +58,7 @@ describe.each(["mau", "tux", "isntgram"])("workflow of examples/%s", (name) => {
     const workflow = parse(text) as Workflow;
     for (const job of Object.values(workflow.jobs)) {
       for (const [key, value] of Object.entries((job as { env?: Record<string, string> }).env ?? {})) {
-        if (key === "SLIPWAY_SSH_KEY" || key === "SLIPWAY_ENVIRONMENT") continue;
+        if (key === "SLIPWAY_SSH_KEY") continue;
         expect(value).toBe(`\${{ secrets.${key} }}`);
       }
     }
@@ -106,6 +106,9 @@ describe("what the workflows do", () => {
     const tux = parse(workflowYaml(await inputs("tux"))) as Workflow;
     expect(tux.jobs["deploy-production"]!.needs).toEqual(["deploy-staging", "build"]);
     expect(tux.jobs["deploy-staging"]!.steps.map((s) => s.run ?? "").join("\n")).not.toContain("imagetools");
+    expect(tux.jobs["deploy-staging"]!.steps.map((s) => s.run ?? "")).toContain(
+      `slipway deploy api --image '${gh("needs.build.outputs.api")}' -c examples/tux/slipway.config.ts --environment staging`,
+    );
     const mau = parse(workflowYaml(await inputs("mau"))) as Workflow;
     expect(mau.on.push["paths-ignore"]).toEqual(["docs/**", "**/*.md"]);
     expect(mau.jobs.build).toBeUndefined();
