@@ -3,6 +3,10 @@
  * (take the lease) and `If-Match: <etag>` (write state) depends on: the store must refuse exactly what
  * AWS refuses, also when two writers race.
  */
+
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
@@ -123,6 +127,28 @@ describe("If-None-Match: * (create only)", () => {
     expect(
       await (await s3.send(new GetObjectCommand({ Bucket, Key: "taken" }))).Body?.transformToString(),
     ).toBe("first");
+  });
+});
+
+describe("a conflicting write during a conditional upload", () => {
+  it("fails the conditional write with 409 ConditionalRequestConflict, though its condition holds again", async () => {
+    const body = new PassThrough();
+    const slow = s3.send(
+      new PutObjectCommand({ Bucket, Key: "gap", Body: body, ContentLength: 10, IfNoneMatch: "*" }),
+    );
+    body.write("12345");
+    // The store has begun receiving the body once its temporary file exists.
+    const tmp = join(store.dir, "data", "tmp");
+    for (let i = 0; i < 200 && readdirSync(tmp).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(readdirSync(tmp)).toHaveLength(1);
+    const other = store.client();
+    await other.send(new PutObjectCommand({ Bucket, Key: "gap", Body: "someone else" }));
+    await other.send(new DeleteObjectCommand({ Bucket, Key: "gap" }));
+    other.destroy();
+    body.end("67890");
+    expect(await failure(slow)).toEqual({ name: "ConditionalRequestConflict", status: 409 });
+    expect(await outcome(s3.send(new HeadObjectCommand({ Bucket, Key: "gap" })))).toBe(404);
   });
 });
 
