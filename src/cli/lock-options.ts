@@ -2,11 +2,11 @@
  * The lock flags of commands that write state (`up`, `destroy`): how long to wait for another run's
  * lock, and Terraform's escape hatch for a lock whose run is gone.
  */
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { parseDuration } from "../config/index.ts";
-import { LocalStateLock } from "../engine/local-lock.ts";
-import { describeHolder, type LockRequest } from "../engine/lock.ts";
+import { describeHolder, type LockRequest, type StateLock } from "../engine/lock.ts";
 import { UsageError } from "../errors.ts";
+import { stateStorage } from "../stack/state-setup.ts";
 import { confirm } from "./confirm.ts";
 import { out, progress } from "./output.ts";
 
@@ -32,9 +32,9 @@ export function lockRequest(reason: string, timeout: string | undefined): LockRe
   };
 }
 
-/** The lock of the stack whose file is `configPath` (it lives beside the state; the file is not loaded). */
-export function stackLock(configPath: string): LocalStateLock {
-  return new LocalStateLock(join(dirname(resolve(configPath)), ".slipway"));
+/** The lock of the stack whose file is `configPath` (beside its state; the stack file is not loaded). */
+export function stackLock(configPath: string): StateLock {
+  return stateStorage(dirname(resolve(configPath)), process.env).lock;
 }
 
 /** Removes the lock `id` after showing who holds it and asking (unless --yes). False if declined. */

@@ -75,6 +75,7 @@ export async function openSession(
     stackFile: file,
     keys,
     lock: options.lock,
+    env,
   });
   try {
     return await connect(stack, file, dir, state, env, keys, async () => {

@@ -4,11 +4,20 @@
  * learns every secret the run sees, so the CLI can mask them.
  */
 import { join } from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
 import { LocalStateLock } from "../engine/local-lock.ts";
 import { LocalStateBackend } from "../engine/local-state.ts";
-import { acquireLock, type HeldLock, type LockRequest, lockedBackend } from "../engine/lock.ts";
+import {
+  acquireLock,
+  type HeldLock,
+  type LockRequest,
+  lockedBackend,
+  type StateLock,
+} from "../engine/lock.ts";
+import { S3StateLock } from "../engine/s3-lock.ts";
+import { parseS3Url, probeConditionalWrites, S3StateBackend } from "../engine/s3-state.ts";
 import { SealedStateBackend } from "../engine/sealed-state.ts";
-import { emptyState, StateStore } from "../engine/state.ts";
+import { emptyState, type StateBackend, StateStore } from "../engine/state.ts";
 import { UsageError } from "../errors.ts";
 import { Keyring, keySettings } from "../secrets/keyring.ts";
 import { printedSecrets, type Redactor } from "../secrets/redact.ts";
@@ -33,6 +42,33 @@ export function stackKeys(
   return { keyring, redactor, secretsFile: new SecretsFile(secretsFilePath(env, stackDir), keyring) };
 }
 
+export interface StateStorage {
+  backend: StateBackend;
+  lock: StateLock;
+  /** Checks the storage can be trusted with a lock (S3: conditional writes are enforced). */
+  check(): Promise<void>;
+}
+
+/**
+ * Where a stack's state lives: `.slipway/` beside the stack file, or the bucket SLIPWAY_STATE names
+ * (`s3://bucket/prefix`, reached with the standard AWS_* variables, AWS_ENDPOINT_URL_S3 included).
+ */
+export function stateStorage(stackDir: string, env: NodeJS.ProcessEnv): StateStorage {
+  if (env.SLIPWAY_STATE) {
+    const where = parseS3Url(env.SLIPWAY_STATE);
+    const endpoint = env.AWS_ENDPOINT_URL_S3;
+    // A custom endpoint (the sandbox, Hetzner, MinIO) takes path-style URLs; AWS itself does not need them.
+    const client = new S3Client({ ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
+    return {
+      backend: new S3StateBackend(client, where),
+      lock: new S3StateLock(client, where),
+      check: () => probeConditionalWrites(client, where),
+    };
+  }
+  const dir = join(stackDir, ".slipway");
+  return { backend: new LocalStateBackend(dir), lock: new LocalStateLock(dir), check: async () => undefined };
+}
+
 export interface OpenedState {
   state: StateStore;
   /** The lock this run holds, when it asked for one. */
@@ -46,12 +82,15 @@ export async function openStackState(options: {
   stackFile: string;
   keys: StackKeys;
   lock?: LockRequest;
+  env?: NodeJS.ProcessEnv;
+  /** Defaults to stateStorage(stackDir, env). */
+  storage?: StateStorage;
 }): Promise<OpenedState> {
-  const dir = join(options.stackDir, ".slipway");
-  const local = new LocalStateBackend(dir);
-  const held = options.lock ? await acquireLock(new LocalStateLock(dir), options.lock) : undefined;
+  const storage = options.storage ?? stateStorage(options.stackDir, options.env ?? process.env);
+  if (options.lock) await storage.check();
+  const held = options.lock ? await acquireLock(storage.lock, options.lock) : undefined;
   try {
-    const sealed = new SealedStateBackend(local, options.keys.keyring, options.keys.redactor);
+    const sealed = new SealedStateBackend(storage.backend, options.keys.keyring, options.keys.redactor);
     const backend = held ? lockedBackend(sealed, held) : sealed;
     const doc = (await backend.read()) ?? emptyState(options.stackName);
     if (doc.stack !== options.stackName) {
