@@ -8,12 +8,15 @@ import { UserError } from "../errors.ts";
 import { resolveCommand, UNKNOWN_COMMAND } from "./args.ts";
 import { ciCommand } from "./commands/ci.ts";
 import { costCommand } from "./commands/cost.ts";
+import { deployCommand } from "./commands/deploy.ts";
 import { destroyCommand } from "./commands/destroy.ts";
 import { diagramCommand } from "./commands/diagram.ts";
 import { execCommand } from "./commands/exec.ts";
 import { forceUnlockCommand } from "./commands/force-unlock.ts";
 import { logsCommand } from "./commands/logs.ts";
 import { planCommand } from "./commands/plan.ts";
+import { releasesCommand } from "./commands/releases.ts";
+import { rollbackCommand } from "./commands/rollback.ts";
 import { sandboxCommand } from "./commands/sandbox.ts";
 import { secretsCommand } from "./commands/secrets.ts";
 import { sshCommand } from "./commands/ssh.ts";
@@ -35,6 +38,9 @@ export const rootCommand: CommandDef = {
     plan: planCommand,
     up: upCommand,
     destroy: destroyCommand,
+    deploy: deployCommand,
+    rollback: rollbackCommand,
+    releases: releasesCommand,
     status: statusCommand,
     ssh: sshCommand,
     exec: execCommand,

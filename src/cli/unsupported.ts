@@ -24,7 +24,6 @@ export function unsupportedParts(stack: Stack): string[] {
   for (const [name, service] of Object.entries(stack.services)) {
     if (service.runtime === "swarm") parts.push(`services.${name}.runtime "swarm"`);
     if (service.replicas > 1) parts.push(`services.${name}.replicas > 1`);
-    if (service.hooks.preDeploy || service.hooks.postDeploy) parts.push(`services.${name}.hooks`);
     if (service.mounts.length > 0) parts.push(`services.${name}.mounts`);
     if (Object.keys(service.secrets).length > 0) parts.push(`services.${name}.secrets`);
   }

@@ -53,3 +53,15 @@ export function compositionChanges(have: ReleaseComposition, want: ReleaseParts)
     ),
   ];
 }
+
+/** The id of a release: a short hash of everything that makes its container. */
+export function releaseId(parts: ReleaseParts & { memory?: number; cpus?: number; runAs?: string }): string {
+  const value = {
+    image: parts.image,
+    env: parts.env,
+    port: parts.port,
+    command: parts.command,
+    limits: [parts.memory, parts.cpus, parts.runAs],
+  };
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 12);
+}

@@ -1,32 +1,25 @@
 /**
  * service.release: the release of one service that a host serves. A change of image, environment, port
- * or command is a new release: it starts beside the old one, must pass its health check, then Caddy's
- * route switches to it atomically and the old one is drained and stopped. A release that never becomes
- * healthy is removed and the old one keeps serving. Earlier releases stay on the host, stopped, for
- * rollback; the host's containers and Caddy's route are the truth, not our state.
+ * or command is a new release, rolled out with no failed request (see rollout.ts): it starts beside the
+ * old one on the service's free slot, must pass its health check, then takes traffic while the old one
+ * drains and stops. A release that never becomes healthy is removed and the old one keeps serving.
+ * Earlier releases stay on the host, stopped, for rollback; the host's containers and Caddy's route are
+ * the truth, not our state.
  */
 import { type Change, change, type ResourceKind } from "../engine/resource.ts";
 import { UserError } from "../errors.ts";
 import { asRoot, type HostConnector, type HostRef } from "../hosts/connector.ts";
 import type { SshConnection } from "../hosts/ssh.ts";
-import { caddy, caddyRequest } from "./caddy-admin.ts";
-import { ROUTES_PATH, routeId, routeUpstream, serviceRoute } from "./commands/caddy.ts";
-import {
-  containerName,
-  envFilePath,
-  hostPortSeed,
-  LABEL_RELEASE,
-  LABEL_SPEC,
-  listReleases,
-  pickHostPort,
-  removeContainer,
-  runRelease,
-  SLIPWAY_DIR,
-  stopRelease,
-} from "./commands/containers.ts";
-import { type HealthCheck, healthProbe, waitHealthy } from "./commands/health.ts";
+import { caddyRequest } from "./caddy-admin.ts";
+import { routeId } from "./commands/caddy.ts";
+import { envFilePath, removeContainer, SLIPWAY_DIR } from "./commands/containers.ts";
+import type { HealthCheck } from "./commands/health.ts";
+import { dropSlotChain, serviceDir, slotChain } from "./commands/slots.ts";
+import { type HostRelease, hostReleases, servingRelease } from "./host-releases.ts";
 import { ensureImage, type ImageSpec } from "./image.ts";
-import { composition, compositionChanges, type ReleaseComposition } from "./release-composition.ts";
+import { composition, compositionChanges } from "./release-composition.ts";
+import { type DeployRun, defaultRun, rollout } from "./rollout.ts";
+import { normalizeRoute, wantedRouteShape } from "./route.ts";
 
 export interface ReleaseInput extends ImageSpec {
   stack: string;
@@ -46,82 +39,42 @@ export interface ReleaseInput extends ImageSpec {
   /** Milliseconds an old release gets to finish in-flight requests. */
   drain: number;
   keepReleases: number;
+  /** preDeploy runs in a one-off container of the new image before it starts; postDeploy in it after the switch. */
+  hooks: { preDeploy?: string[]; postDeploy?: string[] };
   memory?: number;
   cpus?: number;
   /** User (name or uid:gid) the container's process runs as. */
   runAs?: string;
 }
 
-export interface HostRelease {
-  name: string;
-  release: string;
-  running: boolean;
-  created: string;
-  hostPort: string | null;
-  /** What the release is made of, from its label; null for containers made before labels existed. */
-  spec: ReleaseComposition | null;
-}
+export type { HostRelease };
 
 export interface ObservedRelease extends HostRef {
   stack: string;
   service: string;
-  /** The release Caddy routes to; null when no route points at a running release. */
+  /** The release that serves (the running one); null when none runs. */
   release: string | null;
-  upstream: string | null;
-  /** Caddy's route for the service with its upstream blanked out, or null when there is none. */
+  /** Caddy's route for the service with its slot ports blanked out, or null when there is none. */
   route: unknown;
   releases: HostRelease[];
 }
 
-type Ctx = { hosts: HostConnector };
+export type ReleaseCtx = { hosts: HostConnector; deploy?: DeployRun };
 
-/** Parses listReleases output (name, host port, labels JSON, running, created; tab-separated), newest first. */
-export function parseReleases(output: string): HostRelease[] {
-  return output
-    .split("\n")
-    .filter((line) => line.trim())
-    .map((line) => {
-      const [name = "", hostPort = "", labelsJson = "{}", running = "", created = ""] = line.split("\t");
-      const labels = JSON.parse(labelsJson || "{}") as Record<string, string> | null;
-      const specLabel = labels?.[LABEL_SPEC];
-      return {
-        name,
-        release: labels?.[LABEL_RELEASE] ?? "",
-        running: running.trim() === "true",
-        created: created.trim(),
-        hostPort: hostPort.trim() || null,
-        spec: specLabel ? (JSON.parse(specLabel) as ReleaseComposition) : null,
-      };
-    })
-    .sort((a, b) => b.created.localeCompare(a.created));
-}
-
-async function hostReleases(
-  ssh: SshConnection,
-  ref: HostRef & { stack: string; service: string },
-  port: number | undefined,
-) {
-  const out = await ssh.run(asRoot(ref.user, listReleases(ref.stack, ref.service, port)), "listing releases");
-  return parseReleases(out);
-}
-
-async function observeRelease(ctx: Ctx, want: ReleaseInput): Promise<ObservedRelease | null> {
+export async function observeRelease(ctx: ReleaseCtx, want: ReleaseInput): Promise<ObservedRelease | null> {
   if (!ctx.hosts.server(want)) return null;
   const ssh = await ctx.hosts.connect(want);
-  const releases = await hostReleases(ssh, want, want.port);
+  const releases = await hostReleases(ssh, want);
   const route = await caddyRequest(ssh, "GET", `/id/${routeId(want.stack, want.service)}`);
   const routeJson: unknown = route.status === 200 ? JSON.parse(route.body) : null;
   if (releases.length === 0 && !routeJson) return null;
-  const upstream = routeUpstream(routeJson);
-  const serving = releases.find((r) => r.running && r.hostPort !== null && r.hostPort === upstream);
   return {
     server: want.server,
     user: want.user,
     stack: want.stack,
     service: want.service,
-    release: serving?.release ?? null,
-    upstream,
-    route: routeJson && normalizeRoute(routeJson as RouteShape),
+    release: servingRelease(releases)?.release ?? null,
+    route: routeJson && normalizeRoute(routeJson as Parameters<typeof normalizeRoute>[0]),
     releases,
   };
 }
@@ -136,127 +89,53 @@ function envFile(want: ReleaseInput): string {
     .join("");
 }
 
-async function startRelease(ssh: SshConnection, want: ReleaseInput, existing: HostRelease | undefined) {
-  const name = containerName(want.stack, want.service, want.release);
-  if (existing?.running) return;
-  if (existing) {
-    await ssh.run(asRoot(want.user, ["docker", "start", name]), `starting ${name}`);
-    return;
-  }
-  const envPath = envFilePath(want.stack, want.service, want.release);
+async function writeEnvFile(ssh: SshConnection, want: ReleaseInput): Promise<string> {
+  const path = envFilePath(want.stack, want.service, want.release);
   await ssh.run(
     asRoot(want.user, ["install", "-d", "-m", "700", `${SLIPWAY_DIR}/env`]),
     "creating the env directory",
   );
   await ssh.run(
-    asRoot(want.user, ["sh", "-c", 'umask 077 && cat > "$1"', "write-env", envPath]),
+    asRoot(want.user, ["sh", "-c", 'umask 077 && cat > "$1"', "write-env", path]),
     "writing the env file",
     {
       stdin: envFile(want),
     },
   );
-  let hostPort: number | undefined;
-  if (want.port !== undefined) {
-    const picked = await ssh.run(
-      asRoot(want.user, pickHostPort(hostPortSeed(name))),
-      "choosing a port for the release",
-    );
-    hostPort = Number(picked.trim());
-  }
-  const spec = { ...want, envFile: envPath, hostPort, spec: JSON.stringify(composition(want)) };
-  await ssh.run(asRoot(want.user, runRelease(spec)), `starting ${name}`);
+  return path;
 }
 
-async function failRelease(
-  ssh: SshConnection,
-  want: ReleaseInput,
-  name: string,
-  why: string,
-): Promise<never> {
-  const logs = await ssh.exec(asRoot(want.user, ["docker", "logs", "--tail", "30", name]));
-  await ssh.exec(asRoot(want.user, removeContainer(name)));
-  await ssh.exec(asRoot(want.user, ["rm", "-f", envFilePath(want.stack, want.service, want.release)]));
-  const output = `${logs.stdout}${logs.stderr}`.trim();
-  throw new UserError(
-    `${want.service} release ${want.release} on ${ssh.target.name} ${why}; the previous release keeps serving.` +
-      (output ? `\nLast log lines of ${name}:\n${output}` : ""),
-  );
-}
-
-async function deploy(ctx: Ctx, want: ReleaseInput): Promise<ObservedRelease> {
+async function deploy(ctx: ReleaseCtx, want: ReleaseInput): Promise<ObservedRelease> {
   const ssh = await ctx.hosts.connect(want);
   await ensureImage(ssh, want);
-  const name = containerName(want.stack, want.service, want.release);
-  const before = await hostReleases(ssh, want, want.port);
-  // Choosing a free port and binding it must not interleave with another release on this host.
-  const existing = before.find((r) => r.name === name);
-  await ctx.hosts.exclusive(want, () => startRelease(ssh, want, existing));
-  let hostPort: string | null = null;
-  if (want.port !== undefined) {
-    const port = await ssh.exec(asRoot(want.user, ["docker", "port", name, `${want.port}/tcp`]));
-    hostPort = port.stdout.split("\n")[0]!.trim() || null;
-    if (!hostPort) await failRelease(ssh, want, name, `publishes no port for ${want.port}`);
-  }
-  const probe = healthProbe(name, hostPort, want.healthcheck);
-  const health = await ssh.exec(asRoot(want.user, waitHealthy(probe, want.healthcheck)));
-  if (health.code !== 0) {
-    await failRelease(ssh, want, name, `did not pass its health check: ${health.stderr.trim()}`);
-  }
-  if (hostPort && want.domains.length > 0) await switchRoute(ssh, want, hostPort);
-  await retireOldReleases(ssh, want, name);
+  const envPath = await writeEnvFile(ssh, want);
+  const target = {
+    release: want.release,
+    run: {
+      image: want.image,
+      port: want.port,
+      envFile: envPath,
+      command: want.command,
+      memory: want.memory,
+      cpus: want.cpus,
+      runAs: want.runAs,
+    },
+    spec: JSON.stringify(composition(want)),
+  };
+  await rollout(ssh, want, target, "deploy", ctx.deploy ?? defaultRun());
   const observed = await observeRelease(ctx, want);
   if (!observed) throw new Error(`${want.service}: release ${want.release} vanished after the switch`);
   return observed;
 }
 
-const UPSTREAM = "(release)";
-
-function routeFor(want: ReleaseInput, upstream: string): Record<string, unknown> {
-  return serviceRoute(routeId(want.stack, want.service), want.domains, upstream, want);
-}
-
-type RouteShape = { handle?: { handler?: string; upstreams?: unknown }[] };
-
-/** The observed route with its upstream replaced by a placeholder, comparable with routeFor(want, UPSTREAM). */
-function normalizeRoute(route: RouteShape): unknown {
-  const handle = route.handle?.map((h) =>
-    h.handler === "reverse_proxy" ? { ...h, upstreams: [{ dial: UPSTREAM }] } : h,
-  );
-  return { ...route, handle };
-}
-
-async function switchRoute(ssh: SshConnection, want: ReleaseInput, hostPort: string): Promise<void> {
-  const id = routeId(want.stack, want.service);
-  const route = routeFor(want, hostPort);
-  const existing = await caddyRequest(ssh, "GET", `/id/${id}`);
-  if (existing.status === 200) await caddy(ssh, "PATCH", `/id/${id}`, "switching the route", route);
-  else await caddy(ssh, "POST", ROUTES_PATH, "adding the route", route);
-}
-
-async function retireOldReleases(ssh: SshConnection, want: ReleaseInput, current: string): Promise<void> {
-  const releases = await hostReleases(ssh, want, want.port);
-  const drainSeconds = Math.ceil(want.drain / 1000);
-  const old = releases.filter((r) => r.name !== current && r.running);
-  // Caddy finishes in-flight requests on the old upstream; give them a moment before SIGTERM.
-  if (old.length > 0) await new Promise((r) => setTimeout(r, Math.min(want.drain, 2000)));
-  await Promise.all(
-    old.map((r) => ssh.run(asRoot(want.user, stopRelease(r.name, drainSeconds)), `stopping ${r.name}`)),
-  );
-  const stale = releases.filter((r) => r.name !== current).slice(Math.max(want.keepReleases - 1, 0));
-  for (const r of stale) {
-    await ssh.exec(asRoot(want.user, removeContainer(r.name)));
-    await ssh.exec(asRoot(want.user, ["rm", "-f", envFilePath(want.stack, want.service, r.release)]));
-  }
-}
-
-export const release: ResourceKind<ReleaseInput, ObservedRelease, Ctx> = {
+export const release: ResourceKind<ReleaseInput, ObservedRelease, ReleaseCtx> = {
   kind: "service.release",
   id: (r) => `${r.server}/${r.service}`,
   read: (ctx, _id, want) => observeRelease(ctx, want),
   find: (ctx, want) => observeRelease(ctx, want),
 
   diff(want, have): Change[] {
-    const route = want.port !== undefined && want.domains.length > 0 ? routeFor(want, UPSTREAM) : null;
+    const route = want.port !== undefined && want.domains.length > 0 ? wantedRouteShape(want) : null;
     const serving = have.releases.find((r) => r.release === have.release);
     const parts =
       have.release !== want.release && serving?.spec ? compositionChanges(serving.spec, want) : [];
@@ -289,5 +168,7 @@ export const release: ResourceKind<ReleaseInput, ObservedRelease, Ctx> = {
       await ssh.exec(asRoot(have.user, removeContainer(r.name)));
       await ssh.exec(asRoot(have.user, ["rm", "-f", envFilePath(have.stack, have.service, r.release)]));
     }
+    await ssh.exec(asRoot(have.user, dropSlotChain(slotChain(have.stack, have.service))));
+    await ssh.exec(asRoot(have.user, ["rm", "-rf", serviceDir(have.stack, have.service)]));
   },
 };

@@ -3,7 +3,6 @@
  * setting and service release, with the dependencies between them. Pure apart from reading build
  * contexts (to hash them); generated values (host keys) come in from state through `generated`.
  */
-import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import type { Stack } from "../config/index.ts";
 import { address, type ResourceNode } from "../engine/resource.ts";
@@ -16,6 +15,7 @@ import { sshKey } from "../providers/hetzner/ssh-key.ts";
 import { type BuildSpec, contextHash } from "../services/build-context.ts";
 import { proxy } from "../services/proxy.ts";
 import { release } from "../services/release.ts";
+import { releaseId as serviceReleaseId } from "../services/release-composition.ts";
 import type { SecretResolver } from "./secrets.ts";
 
 export interface HostKeyPair {
@@ -54,10 +54,6 @@ export function serverInstances(stack: Stack): ServerInstance[] {
       return { group, name, cloudName: `${stack.name}-${name}`, address: address(server.kind, name) };
     }),
   );
-}
-
-function shortHash(value: unknown): string {
-  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 12);
 }
 
 export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[]> {
@@ -132,12 +128,15 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
     const image = build
       ? `slipway/${stack.name}-${serviceName}:${(await (inputs.contextHash ?? contextHash)(build)).slice(0, 12)}`
       : service.image!;
-    const releaseId = shortHash({
+    const releaseId = serviceReleaseId({
       image,
       env: env.values,
+      secretKeys: env.secretKeys,
       port: service.port,
       command: service.command,
-      limits: [service.memory, service.cpus, service.user],
+      memory: service.memory,
+      cpus: service.cpus,
+      runAs: service.user,
     });
     for (const instance of instances.filter((i) => service.servers.includes(i.group))) {
       const engine = address(dockerEngine.kind, instance.name);
@@ -175,6 +174,7 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
           healthcheck: service.healthcheck,
           drain: service.drain,
           keepReleases: service.keepReleases,
+          hooks: service.hooks,
           memory: service.memory,
           cpus: service.cpus,
           runAs: service.user,

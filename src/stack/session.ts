@@ -19,6 +19,7 @@ import { server } from "../providers/hetzner/server.ts";
 import { sshKey } from "../providers/hetzner/ssh-key.ts";
 import { proxy } from "../services/proxy.ts";
 import { release } from "../services/release.ts";
+import type { DeployRun } from "../services/rollout.ts";
 import { type HostKeyPair, stackResources } from "./resources.ts";
 import { SecretResolver } from "./secrets.ts";
 import { openStackState, stackKeys } from "./state-setup.ts";
@@ -30,6 +31,8 @@ export const KINDS: ReadonlyMap<string, AnyKind> = new Map(
 export interface RunContext {
   hetzner: HetznerClient;
   hosts: HostConnector;
+  /** Who deploys and why, for service releases' lock and audit log (default: `slipway up` by this user). */
+  deploy?: DeployRun;
 }
 
 export interface Session {

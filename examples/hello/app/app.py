@@ -1,7 +1,8 @@
 """The hello example's web app: a page and a health endpoint, configured from the environment.
 
-On SIGTERM it stops accepting connections and finishes the requests in flight before exiting, which is
-what lets slipway drain an old release without failing a single request.
+On SIGTERM it stops accepting connections, finishes the requests in flight and answers them with
+`Connection: close`, so keep-alive connections end after their current request instead of keeping the
+old release busy; that is what lets slipway drain an old release without failing a single request.
 """
 import http.server
 import os
@@ -10,6 +11,7 @@ import socket
 import threading
 
 GREETING = os.environ.get("GREETING", "Hello")
+STOPPING = threading.Event()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -27,6 +29,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
+        if STOPPING.is_set():
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         self.wfile.write(body)
 
@@ -35,12 +40,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 class Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 128  # the default of 5 drops connections under a burst
     daemon_threads = False  # server_close() waits for requests in flight
     block_on_close = True
 
 
 if __name__ == "__main__":
     server = Server(("0.0.0.0", int(os.environ.get("PORT", "8080"))), Handler)
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+
+    def stop(*_):
+        STOPPING.set()
+        threading.Thread(target=server.shutdown).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"listening on {server.server_address[0]}:{server.server_address[1]}", flush=True)
     server.serve_forever()
     server.server_close()

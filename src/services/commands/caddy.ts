@@ -1,7 +1,10 @@
 /**
  * Caddy's JSON config, as data. The proxy runs with the host's network and its admin API on
- * localhost:2019 (reachable only through SSH); every service owns one route, tagged with an `@id`, so a
- * release switches its upstream with one atomic PATCH and never touches other services' routes.
+ * localhost:2019 (reachable only through SSH); every service owns one route, tagged with an `@id`.
+ * A route sends to the service's two fixed slot ports and never changes during a deploy: any change
+ * through the admin API reloads Caddy's config, which closes idle client keep-alive connections (a
+ * client that sends on one at that moment sees ECONNRESET). Which slot takes traffic is decided by
+ * Caddy's active health checks and by the host's firewall (see slots.ts), not by config.
  */
 
 export const CADDY_SERVER = "slipway";
@@ -44,6 +47,34 @@ export interface RouteOptions {
   /** Serve only this path and below ("/api" matches "/api" and "/api/…"). */
   pathPrefix?: string;
   securityHeaders: boolean;
+  /** Caddy's own health check of each slot: HTTP GET of `path`; unset when the service checks by command. */
+  health?: { path: string; intervalMs: number; timeoutMs: number };
+}
+
+/**
+ * Load balancing over the slots: a request that cannot connect (a closed or empty slot refuses at once)
+ * is retried on the other slot for up to 10 s, so a switch delays a request by milliseconds instead of
+ * failing it. Without an HTTP check, a refused slot is set aside for 2 s by passive health instead.
+ */
+export function slotBalancing(health: RouteOptions["health"]): Record<string, unknown> {
+  const checks = health
+    ? {
+        active: {
+          uri: health.path,
+          interval: `${health.intervalMs}ms`,
+          timeout: `${health.timeoutMs}ms`,
+          expect_status: 2,
+        },
+      }
+    : { passive: { fail_duration: "2s", max_fails: 1 } };
+  return {
+    load_balancing: {
+      selection_policy: { policy: "round_robin" },
+      try_duration: "10s",
+      try_interval: "50ms",
+    },
+    health_checks: checks,
+  };
 }
 
 export const SECURITY_HEADERS = {
@@ -56,7 +87,7 @@ export const SECURITY_HEADERS = {
 export function serviceRoute(
   id: string,
   domains: readonly string[],
-  upstream: string,
+  upstreams: readonly string[],
   options: RouteOptions,
 ): Record<string, unknown> {
   const match: Record<string, unknown> = { host: [...domains] };
@@ -67,16 +98,24 @@ export function serviceRoute(
   return {
     "@id": id,
     match: [match],
-    handle: [...headers, { handler: "reverse_proxy", upstreams: [{ dial: upstream }] }],
+    handle: [
+      ...headers,
+      {
+        handler: "reverse_proxy",
+        upstreams: upstreams.map((dial) => ({ dial })),
+        ...slotBalancing(options.health),
+      },
+    ],
     terminal: true,
   };
 }
 
 export const ROUTES_PATH = `/config/apps/http/servers/${CADDY_SERVER}/routes`;
 
-/** The upstream a route sends to, or null when the route is not there. */
-export function routeUpstream(route: unknown): string | null {
+/** The upstreams a route sends to ([] when the route is not there). */
+export function routeUpstreams(route: unknown): string[] {
   const handle = (route as { handle?: { handler?: string; upstreams?: { dial?: string }[] }[] } | null)
     ?.handle;
-  return handle?.find((h) => h.handler === "reverse_proxy")?.upstreams?.[0]?.dial ?? null;
+  const upstreams = handle?.find((h) => h.handler === "reverse_proxy")?.upstreams ?? [];
+  return upstreams.flatMap((u) => (u.dial ? [u.dial] : []));
 }

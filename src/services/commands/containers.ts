@@ -1,8 +1,9 @@
 /**
  * docker argv for the proxy and for releases of services. Pure: nothing here runs a process.
  * A release is a container named `<stack>-<service>-<release>`, labelled so the host itself says which
- * releases exist; the app port is published on 127.0.0.1 only, so it is reachable by Caddy on the host
- * and never past the firewall.
+ * releases exist and how to run each again (rollback); the app port is published on one of the
+ * service's slot ports on 127.0.0.1 only, so it is reachable by Caddy on the host and never past the
+ * firewall. Releases join the stack's private Docker network, where accessories are.
  */
 import type { Argv } from "../../util/shell.ts";
 
@@ -11,24 +12,51 @@ export const LABEL_SERVICE = "dev.slipway.service";
 export const LABEL_RELEASE = "dev.slipway.release";
 /** What the release was made of, so a plan can say what changed: image, port, command, env. */
 export const LABEL_SPEC = "dev.slipway.spec";
+/** How to run the release again (image, port, command, env file, limits), for a rollback. */
+export const LABEL_RUN = "dev.slipway.run";
 export const PROXY_CONTAINER = "slipway-proxy";
 export const SLIPWAY_DIR = "/etc/slipway";
 
-export interface ReleaseSpec {
-  stack: string;
-  service: string;
-  release: string;
+/** What runs a release; recorded in its LABEL_RUN so a rollback can run it again as it was. */
+export interface RunParts {
   image: string;
   port?: number;
-  /** The fixed loopback port the app port is published on (see pickHostPort). */
-  hostPort?: number;
   envFile: string;
   command?: readonly string[];
-  /** JSON of what the release is made of (secret values hashed), stored as a label. */
-  spec: string;
   memory?: number;
   cpus?: number;
   runAs?: string;
+}
+
+export interface ReleaseSpec extends RunParts {
+  stack: string;
+  service: string;
+  release: string;
+  /** The slot port the app port is published on (see slots.ts). */
+  hostPort?: number;
+  /** The stack's private Docker network. */
+  network: string;
+  /** JSON of what the release is made of (secret values hashed), stored as a label. */
+  spec: string;
+}
+
+export function stackNetwork(stack: string): string {
+  return `slipway-${stack}`;
+}
+
+export function ensureNetwork(name: string): Argv {
+  return [
+    "sh",
+    "-c",
+    'docker network inspect "$1" >/dev/null 2>&1 || docker network create "$1" >/dev/null',
+    "ensure-network",
+    name,
+  ];
+}
+
+export function runParts(spec: RunParts): RunParts {
+  const { image, port, envFile, command, memory, cpus, runAs } = spec;
+  return { image, port, envFile, command, memory, cpus, runAs };
 }
 
 export function containerName(stack: string, service: string, release: string): string {
@@ -46,6 +74,7 @@ export function runRelease(spec: ReleaseSpec): Argv {
     // An init as PID 1 forwards SIGTERM: a bare app as PID 1 ignores it and every stop waits the full drain.
     "--init",
     "--name", containerName(spec.stack, spec.service, spec.release),
+    "--network", spec.network,
     "--restart", "unless-stopped",
     ...(spec.port === undefined || spec.hostPort === undefined ? [] : ["--publish", `127.0.0.1:${spec.hostPort}:${spec.port}`]),
     "--env-file", spec.envFile,
@@ -53,6 +82,7 @@ export function runRelease(spec: ReleaseSpec): Argv {
     "--label", `${LABEL_SERVICE}=${spec.service}`,
     "--label", `${LABEL_RELEASE}=${spec.release}`,
     "--label", `${LABEL_SPEC}=${spec.spec}`,
+    "--label", `${LABEL_RUN}=${JSON.stringify(runParts(spec))}`,
     "--log-opt", "max-size=10m",
     "--log-opt", "max-file=3",
     ...(spec.memory === undefined ? [] : ["--memory", `${spec.memory}m`]),
@@ -75,38 +105,37 @@ export function listReleases(stack: string, service: string, port: number | unde
   return ["sh", "-c", script, "list-releases", stack, service, String(port ?? 0)];
 }
 
-export const HOST_PORTS = { first: 20000, last: 29999 } as const;
-
-/** Where the search for a release's host port starts: spread by name, so releases rarely collide. */
-export function hostPortSeed(container: string): number {
-  let hash = 0;
-  for (const char of container) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return HOST_PORTS.first + (hash % (HOST_PORTS.last - HOST_PORTS.first + 1));
-}
-
-/**
- * Prints the first loopback port from `seed` on that nothing listens on and no container (running or
- * stopped) has reserved. A fixed port, unlike Docker's ephemeral one, survives a restart of the
- * container or the host, so Caddy's route stays right after a reboot.
- */
-export function pickHostPort(seed: number): Argv {
-  const script = [
-    "used=$( { ss -ltnH 2>/dev/null | awk '{print $4}' | sed 's/.*://';",
-    "  docker ps -aq | xargs -r docker inspect --format '{{range $p, $b := .HostConfig.PortBindings}}{{range $b}}{{.HostPort}} {{end}}{{end}}'; } |",
-    "  tr ' ' '\\n' | grep -E '^[0-9]+$' | sort -u)",
-    "port=$1; tries=0",
-    'while printf "%s\\n" "$used" | grep -qx "$port"; do',
-    `  port=$((port + 1)); [ "$port" -gt ${HOST_PORTS.last} ] && port=${HOST_PORTS.first}`,
-    `  tries=$((tries + 1)); [ "$tries" -gt ${HOST_PORTS.last - HOST_PORTS.first} ] && { echo "no free port" >&2; exit 1; }`,
-    "done",
-    'echo "$port"',
-  ].join("\n");
-  return ["sh", "-c", script, "pick-host-port", String(seed)];
-}
-
 /** Gives in-flight requests `drainSeconds` to finish before SIGKILL. */
 export function stopRelease(name: string, drainSeconds: number): Argv {
   return ["docker", "stop", "--time", String(drainSeconds), name];
+}
+
+/**
+ * A hook: the command in a one-off container of the release's image, with its env and network, so a
+ * migration sees exactly what the release will see. Removed when it ends.
+ */
+export function runHook(spec: ReleaseSpec, argv: readonly string[]): Argv {
+  // biome-ignore format: one flag and its value per line
+  return [
+    "docker", "run", "--rm", "--init",
+    "--network", spec.network,
+    "--env-file", spec.envFile,
+    "--label", `${LABEL_STACK}=${spec.stack}`,
+    ...(spec.runAs === undefined ? [] : ["--user", spec.runAs]),
+    spec.image,
+    ...argv,
+  ];
+}
+
+/** The container's address on the stack network, where the health gate probes it directly. */
+export function containerAddress(name: string, network: string): Argv {
+  return [
+    "docker",
+    "inspect",
+    "--format",
+    `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`,
+    name,
+  ];
 }
 
 export function removeContainer(name: string): Argv {

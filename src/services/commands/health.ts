@@ -20,12 +20,12 @@ export interface HealthCheck {
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
-/** The probe for a release container published at `hostPort` (null for workers without a port). */
-export function healthProbe(container: string, hostPort: string | null, check: HealthCheck): Argv {
+/** The probe for a release container reachable at `address` (host:port; null for workers without a port). */
+export function healthProbe(container: string, address: string | null, check: HealthCheck): Argv {
   const limit = seconds(check.timeout);
   if (check.command) return ["timeout", limit, "docker", "exec", container, ...check.command];
-  if (hostPort)
-    return ["curl", "-fsS", "-o", "/dev/null", "--max-time", limit, `http://${hostPort}${check.path}`];
+  if (address)
+    return ["curl", "-fsS", "-o", "/dev/null", "--max-time", limit, `http://${address}${check.path}`];
   return [
     "sh",
     "-c",
@@ -39,10 +39,11 @@ export function waitHealthy(probe: Argv, check: HealthCheck): Argv {
   const script = [
     "deadline=$1; threshold=$2; interval=$3; shift 3",
     // Its own file for the probe's errors: releases of two services on one host are checked at once.
-    "ok=0; tries=0; start=$(date +%s%N); err=$(mktemp); trap 'rm -f \"$err\"' EXIT",
+    "ok=0; tries=0; first=; start=$(date +%s%N); err=$(mktemp); trap 'rm -f \"$err\"' EXIT",
     'while [ $(( ($(date +%s%N) - start) / 1000000 )) -lt "$deadline" ]; do',
     "  tries=$((tries + 1))",
-    '  if "$@" >/dev/null 2>"$err"; then ok=$((ok + 1)); [ "$ok" -ge "$threshold" ] && { echo "healthy after $tries probes"; exit 0; }',
+    '  if "$@" >/dev/null 2>"$err"; then ok=$((ok + 1)); [ -z "$first" ] && first=$(( ($(date +%s%N) - start) / 1000000 ))',
+    '    [ "$ok" -ge "$threshold" ] && { echo "healthy after $tries probes; first pass at $first ms"; exit 0; }',
     "  else ok=0; fi",
     '  sleep "$interval"',
     "done",

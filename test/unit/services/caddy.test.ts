@@ -4,7 +4,7 @@ import {
   baseConfig,
   ROUTES_PATH,
   routeId,
-  routeUpstream,
+  routeUpstreams,
   SECURITY_HEADERS,
   serviceRoute,
   tlsApp,
@@ -61,22 +61,53 @@ describe("tlsApp", () => {
 });
 
 describe("serviceRoute", () => {
-  it("matches the domains and proxies to the upstream, tagged with its id", () => {
+  const balancing = {
+    load_balancing: {
+      selection_policy: { policy: "round_robin" },
+      try_duration: "10s",
+      try_interval: "50ms",
+    },
+  };
+
+  it("matches the domains and balances over both slots, checking their health, tagged with its id", () => {
     expect(
-      serviceRoute("slipway-shop-web", ["shop.example", "www.shop.example"], "127.0.0.1:32768", {
-        securityHeaders: false,
-      }),
+      serviceRoute(
+        "slipway-shop-web",
+        ["shop.example", "www.shop.example"],
+        ["127.0.0.1:20001", "127.0.0.1:20002"],
+        {
+          securityHeaders: false,
+          health: { path: "/up", intervalMs: 1000, timeoutMs: 2000 },
+        },
+      ),
     ).toEqual({
       "@id": "slipway-shop-web",
       match: [{ host: ["shop.example", "www.shop.example"] }],
-      handle: [{ handler: "reverse_proxy", upstreams: [{ dial: "127.0.0.1:32768" }] }],
+      handle: [
+        {
+          handler: "reverse_proxy",
+          upstreams: [{ dial: "127.0.0.1:20001" }, { dial: "127.0.0.1:20002" }],
+          ...balancing,
+          health_checks: { active: { uri: "/up", interval: "1000ms", timeout: "2000ms", expect_status: 2 } },
+        },
+      ],
       terminal: true,
+    });
+  });
+
+  it("sets a refused slot aside by passive health when the service is checked by a command", () => {
+    const route = serviceRoute("r", ["a.example"], ["127.0.0.1:1", "127.0.0.1:2"], {
+      securityHeaders: false,
+    });
+    expect((route.handle as Record<string, unknown>[])[0]).toMatchObject({
+      ...balancing,
+      health_checks: { passive: { fail_duration: "2s", max_fails: 1 } },
     });
   });
 
   it("serves only a path prefix and below, with security headers before the proxy", () => {
     expect(
-      serviceRoute("r", ["api.example"], "127.0.0.1:1", { pathPrefix: "/api", securityHeaders: true }),
+      serviceRoute("r", ["api.example"], ["127.0.0.1:1"], { pathPrefix: "/api", securityHeaders: true }),
     ).toEqual({
       "@id": "r",
       match: [{ host: ["api.example"], path: ["/api", "/api/*"] }],
@@ -92,7 +123,12 @@ describe("serviceRoute", () => {
             },
           },
         },
-        { handler: "reverse_proxy", upstreams: [{ dial: "127.0.0.1:1" }] },
+        {
+          handler: "reverse_proxy",
+          upstreams: [{ dial: "127.0.0.1:1" }],
+          ...balancing,
+          health_checks: { passive: { fail_duration: "2s", max_fails: 1 } },
+        },
       ],
       terminal: true,
     });
@@ -100,18 +136,17 @@ describe("serviceRoute", () => {
 
   it("copies the domain list rather than sharing it", () => {
     const domains = ["a.example"];
-    const route = serviceRoute("r", domains, "u", { securityHeaders: false });
+    const route = serviceRoute("r", domains, ["u"], { securityHeaders: false });
     domains.push("b.example");
     expect(route.match).toEqual([{ host: ["a.example"] }]);
   });
 });
 
-describe("routeUpstream", () => {
-  it("reads back the upstream serviceRoute wrote, with or without headers", () => {
+describe("routeUpstreams", () => {
+  it("reads back the slots serviceRoute wrote, with or without headers", () => {
     for (const securityHeaders of [true, false]) {
-      expect(routeUpstream(serviceRoute("r", ["a"], "127.0.0.1:40000", { securityHeaders }))).toBe(
-        "127.0.0.1:40000",
-      );
+      const slots = ["127.0.0.1:40000", "127.0.0.1:40001"];
+      expect(routeUpstreams(serviceRoute("r", ["a"], slots, { securityHeaders }))).toEqual(slots);
     }
   });
 
@@ -121,8 +156,8 @@ describe("routeUpstream", () => {
     ["a route that only sets headers", { handle: [{ handler: "headers" }] }],
     ["a proxy without upstreams", { handle: [{ handler: "reverse_proxy", upstreams: [] }] }],
     ["a string", "not found"],
-  ])("is null for %s", (_, route) => {
-    expect(routeUpstream(route)).toBeNull();
+  ])("is empty for %s", (_, route) => {
+    expect(routeUpstreams(route)).toEqual([]);
   });
 });
 

@@ -5,14 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  containerAddress,
   containerName,
+  ensureNetwork,
   envFilePath,
-  HOST_PORTS,
-  hostPortSeed,
   listReleases,
-  pickHostPort,
   type ReleaseSpec,
   removeContainer,
+  runHook,
   runProxy,
   runRelease,
   stopRelease,
@@ -26,6 +26,7 @@ const web: ReleaseSpec = {
   port: 8080,
   hostPort: 20417,
   envFile: "/etc/slipway/env/shop-web-3f9c2ab.env",
+  network: "slipway-shop",
   spec: '{"image":"ghcr.io/acme/web@sha256:ab12"}',
 };
 
@@ -36,6 +37,7 @@ describe("runRelease", () => {
       "docker", "run", "--detach",
       "--init",
       "--name", "shop-web-3f9c2ab",
+      "--network", "slipway-shop",
       "--restart", "unless-stopped",
       "--publish", "127.0.0.1:20417:8080",
       "--env-file", "/etc/slipway/env/shop-web-3f9c2ab.env",
@@ -43,6 +45,7 @@ describe("runRelease", () => {
       "--label", "dev.slipway.service=web",
       "--label", "dev.slipway.release=3f9c2ab",
       "--label", 'dev.slipway.spec={"image":"ghcr.io/acme/web@sha256:ab12"}',
+      "--label", 'dev.slipway.run={"image":"ghcr.io/acme/web@sha256:ab12","port":8080,"envFile":"/etc/slipway/env/shop-web-3f9c2ab.env"}',
       "--log-opt", "max-size=10m",
       "--log-opt", "max-file=3",
       "ghcr.io/acme/web@sha256:ab12",
@@ -148,44 +151,43 @@ describe("listReleases", () => {
   });
 });
 
-describe("host ports", () => {
-  it("seeds the search from the container name, inside the release port range", () => {
-    const seeds = ["shop-web-r1", "shop-web-r2", "shop-api-r1", ""].map(hostPortSeed);
-    expect(hostPortSeed("shop-web-r1")).toBe(seeds[0]);
-    expect(new Set(seeds).size).toBe(4);
-    for (const seed of seeds) {
-      expect(seed).toBeGreaterThanOrEqual(HOST_PORTS.first);
-      expect(seed).toBeLessThanOrEqual(HOST_PORTS.last);
-    }
+describe("hooks, addresses and the network", () => {
+  it("runs a hook in a one-off container of the release's image, env and network, as its user", () => {
+    // biome-ignore format: one flag and its value per line
+    expect(runHook({ ...web, runAs: "app" }, ["npm", "run", "migrate"])).toEqual([
+      "docker", "run", "--rm", "--init",
+      "--network", "slipway-shop",
+      "--env-file", "/etc/slipway/env/shop-web-3f9c2ab.env",
+      "--label", "dev.slipway.stack=shop",
+      "--user", "app",
+      "ghcr.io/acme/web@sha256:ab12",
+      "npm", "run", "migrate",
+    ]);
   });
 
-  /** Runs pickHostPort with fake ss (listening ports) and docker (ports reserved by containers). */
-  function pick(seed: number, listening: string[], reserved: string[]) {
-    const bin = mkdtempSync(join(tmpdir(), "slipway-ports-"));
-    const tool = (name: string, body: string) => {
-      writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
-      chmodSync(join(bin, name), 0o755);
-    };
-    tool("ss", listening.map((a) => `echo "LISTEN 0 4096 ${a} 0.0.0.0:*"`).join("\n") || "true");
-    tool(
+  it("reads a container's address on the stack network", () => {
+    expect(containerAddress("shop-web-r1", "slipway-shop")).toEqual([
       "docker",
-      `case "$1" in ps) echo c1; echo c2 ;; inspect) ${reserved.map((p) => `printf '${p} '`).join("; ") || "true"}; echo ;; esac`,
-    );
-    const [cmd, ...args] = pickHostPort(seed);
-    return spawnSync(cmd!, args, {
-      encoding: "utf8",
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
-    });
-  }
+      "inspect",
+      "--format",
+      '{{(index .NetworkSettings.Networks "slipway-shop").IPAddress}}',
+      "shop-web-r1",
+    ]);
+  });
 
-  it.each([
-    ["the seed when it is free", 20005, [], [], "20005"],
-    ["the next port not listened on", 20005, ["127.0.0.1:20005", "[::]:20006"], [], "20007"],
-    ["the next port no container has reserved", 20005, [], ["20005", "20006"], "20007"],
-    ["past both kinds of use", 20005, ["127.0.0.1:20006"], ["20005", "20007"], "20008"],
-    ["the start of the range after its end", 29999, ["127.0.0.1:29999"], [], "20000"],
-  ])("picks %s", (_, seed, listening, reserved, port) => {
-    const run = pick(seed, listening, reserved);
-    expect([run.status, run.stdout]).toEqual([0, `${port}\n`]);
+  it("creates the stack network only when it is missing", () => {
+    const [cmd, ...args] = ensureNetwork("slipway-shop");
+    const bin = mkdtempSync(join(tmpdir(), "slipway-net-"));
+    writeFileSync(
+      join(bin, "docker"),
+      `#!/bin/sh\necho "$@" >> ${bin}/calls\n[ "$2" = inspect ] && exit ${"$"}{EXISTS:-1}\nexit 0\n`,
+    );
+    chmodSync(join(bin, "docker"), 0o755);
+    for (const exists of ["0", "1"]) {
+      spawnSync(cmd!, args, { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, EXISTS: exists } });
+    }
+    expect(spawnSync("cat", [join(bin, "calls")], { encoding: "utf8" }).stdout).toBe(
+      "network inspect slipway-shop\nnetwork inspect slipway-shop\nnetwork create slipway-shop\n",
+    );
   });
 });

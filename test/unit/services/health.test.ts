@@ -67,23 +67,19 @@ describe("waitHealthy", () => {
   });
 
   it.each([
-    ["a probe that passes at once", ["true"], 1, "healthy after 1 probes\n"],
-    ["a probe that must pass three times in a row", ["true"], 3, "healthy after 3 probes\n"],
-    [
-      "a probe that fails twice then passes",
-      scripted(["fail", "fail", "pass"]),
-      1,
-      "healthy after 3 probes\n",
-    ],
+    ["a probe that passes at once", ["true"], 1, "healthy after 1 probes"],
+    ["a probe that must pass three times in a row", ["true"], 3, "healthy after 3 probes"],
+    ["a probe that fails twice then passes", scripted(["fail", "fail", "pass"]), 1, "healthy after 3 probes"],
     [
       "a probe whose streak is broken once",
       scripted(["pass", "fail", "pass", "pass"]),
       2,
-      "healthy after 4 probes\n",
+      "healthy after 4 probes",
     ],
-  ])("exits 0 for %s", async (_, probe, healthyThreshold, stdout) => {
+  ])("exits 0 for %s, saying when the first probe passed", async (_, probe, healthyThreshold, healthy) => {
     const result = await run(waitHealthy(probe, { ...check, healthyThreshold }));
-    expect(result).toEqual({ code: 0, stdout, stderr: "" });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toMatch(new RegExp(`^${healthy}; first pass at \\d+ ms\n$`));
   });
 
   it("exits 1 at the deadline, counting the probes", async () => {

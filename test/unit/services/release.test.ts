@@ -3,11 +3,11 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   type HostRelease,
-  type ObservedRelease,
   parseReleases,
-  type ReleaseInput,
-  release,
-} from "../../../src/services/release.ts";
+  servingRelease,
+  slotOf,
+} from "../../../src/services/host-releases.ts";
+import { type ObservedRelease, type ReleaseInput, release } from "../../../src/services/release.ts";
 import { composition, compositionChanges } from "../../../src/services/release-composition.ts";
 
 const want: ReleaseInput = {
@@ -25,20 +25,23 @@ const want: ReleaseInput = {
   healthcheck: { path: "/", interval: 1000, timeout: 1000, healthyThreshold: 1, deadline: 30000 },
   drain: 5000,
   keepReleases: 3,
+  hooks: {},
 };
 const hash = (value: string) => `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 16)}`;
-const labels = (release: string, spec?: object) =>
+const labels = (release: string, spec?: object, run?: object) =>
   JSON.stringify({
     "dev.slipway.release": release,
     ...(spec ? { "dev.slipway.spec": JSON.stringify(spec) } : {}),
+    ...(run ? { "dev.slipway.run": JSON.stringify(run) } : {}),
   });
 
 describe("parseReleases", () => {
-  it("reads name, port, release, spec, running and created, newest first", () => {
+  it("reads name, port, release, spec, how to run it, running and created, newest first", () => {
     const spec = { image: "nginx:1.26", port: 80, command: null, env: {} };
+    const run = { image: "nginx:1.26", port: 80, envFile: "/etc/slipway/env/shop-web-r2.env" };
     const output = [
       `shop-web-r1\t\t${labels("r1")}\tfalse\t2024-05-01T10:00:00.000000001Z`,
-      `shop-web-r2\t127.0.0.1:32768\t${labels("r2", spec)}\ttrue\t2024-05-02T09:00:00.5Z`,
+      `shop-web-r2\t127.0.0.1:32768\t${labels("r2", spec, run)}\ttrue\t2024-05-02T09:00:00.5Z`,
       "",
     ].join("\n");
     expect(parseReleases(output)).toEqual<HostRelease[]>([
@@ -49,6 +52,8 @@ describe("parseReleases", () => {
         created: "2024-05-02T09:00:00.5Z",
         hostPort: "127.0.0.1:32768",
         spec,
+        run,
+        specLabel: JSON.stringify(spec),
       },
       {
         name: "shop-web-r1",
@@ -57,6 +62,8 @@ describe("parseReleases", () => {
         created: "2024-05-01T10:00:00.000000001Z",
         hostPort: null,
         spec: null,
+        run: null,
+        specLabel: null,
       },
     ]);
   });
@@ -70,8 +77,40 @@ describe("parseReleases", () => {
 
   it("treats a container without labels (docker prints null) as an unknown release", () => {
     expect(parseReleases("old\t\tnull\ttrue\t2024-01-01\n")).toMatchObject([
-      { name: "old", release: "", spec: null },
+      { name: "old", release: "", spec: null, run: null },
     ]);
+  });
+
+  it("reads a label that is not JSON as missing rather than failing the whole list", () => {
+    const broken = JSON.stringify({ "dev.slipway.release": "r1", "dev.slipway.spec": "{oops" });
+    expect(parseReleases(`a\t\t${broken}\tfalse\t2024-01-01\n`)).toMatchObject([
+      { release: "r1", spec: null },
+    ]);
+  });
+});
+
+describe("servingRelease and slotOf", () => {
+  const r = (name: string, running: boolean, hostPort: string | null): HostRelease => ({
+    name,
+    release: name,
+    running,
+    created: "",
+    hostPort,
+    spec: null,
+    run: null,
+    specLabel: null,
+  });
+
+  it("serves the newest running release", () => {
+    expect(servingRelease([r("a", false, null), r("b", true, null), r("c", true, null)])?.name).toBe("b");
+    expect(servingRelease([r("a", false, null)])).toBeUndefined();
+  });
+
+  it.each([
+    ["127.0.0.1:20417", 20417],
+    [null, null],
+  ])("reads the slot port of %s", (hostPort, slot) => {
+    expect(slotOf(r("a", true, hostPort))).toBe(slot);
   });
 });
 
@@ -153,7 +192,16 @@ describe("release.diff", () => {
           },
         },
       },
-      { handler: "reverse_proxy", upstreams: [{ dial: "(release)" }] },
+      {
+        handler: "reverse_proxy",
+        upstreams: [{ dial: "(slot)" }, { dial: "(slot)" }],
+        load_balancing: {
+          selection_policy: { policy: "round_robin" },
+          try_duration: "10s",
+          try_interval: "50ms",
+        },
+        health_checks: { active: { uri: "/", interval: "1000ms", timeout: "1000ms", expect_status: 2 } },
+      },
     ],
     terminal: true,
   };
@@ -163,7 +211,6 @@ describe("release.diff", () => {
     stack: "shop",
     service: "web",
     release,
-    upstream: release ? "127.0.0.1:32768" : null,
     route,
     releases: [
       {
@@ -173,6 +220,8 @@ describe("release.diff", () => {
         created: "2024-05-01",
         hostPort: "127.0.0.1:32768",
         spec: { ...composition(want), image: "nginx:1.26" },
+        run: null,
+        specLabel: null,
       },
     ],
     ...overrides,
@@ -238,7 +287,6 @@ function emptyObserved(): ObservedRelease {
     stack: "shop",
     service: "web",
     release: null,
-    upstream: null,
     route: null,
     releases: [],
   };

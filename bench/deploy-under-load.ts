@@ -1,0 +1,124 @@
+/**
+ * Benchmark: zero failed requests during deploys, on one host of the local sandbox. Brings up
+ * examples/hello, sends a steady HTTPS stream (keep-alive and fresh connections alternating) to its
+ * public loopback address, and meanwhile runs deploy → rollback cycles until the stream has sent its
+ * total, plus one release whose health check never passes. Prints the failed requests (goal 0) and
+ * each release's time as a ratio to its floor, the time from container start to first healthy probe
+ * measured by the same release (goal ≤ 1.5×).
+ *
+ *   flock /tmp/slipway-sandbox.lock node --import tsx bench/deploy-under-load.ts [--requests N] [--rate R]
+ *
+ * Needs a running sandbox (`slipway sandbox up`); the stack is destroyed at the end.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import ssh2 from "ssh2";
+import { REPO, runCli } from "../test/e2e/support/cli.ts";
+import { startLoad } from "./load.ts";
+
+const { values } = parseArgs({
+  options: { requests: { type: "string", default: "10000" }, rate: { type: "string", default: "100" } },
+});
+const total = Number(values.requests);
+const rate = Number(values.rate);
+
+const dir = mkdtempSync(join(tmpdir(), "slipway-bench-deploy-"));
+cpSync(join(REPO, "examples", "hello"), dir, { recursive: true, filter: (s) => !s.includes(".slipway") });
+const key = ssh2.utils.generateKeyPairSync("ed25519");
+writeFileSync(join(dir, "id_ed25519"), key.private, { mode: 0o600 });
+const sandbox = await runCli(["sandbox", "env", "--json"]);
+if (sandbox.code !== 0) throw new Error(`the sandbox is not running: ${sandbox.stderr}`);
+const env: Record<string, string> = {
+  ...(JSON.parse(sandbox.stdout) as Record<string, string>),
+  SLIPWAY_SSH_KEY: join(dir, "id_ed25519"),
+};
+const file = join(dir, "slipway.config.ts");
+
+async function cli(args: string[], expected = 0) {
+  const result = await runCli(args, { cwd: dir, env });
+  if (result.code !== expected) {
+    throw new Error(`slipway ${args.join(" ")} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+  }
+  return result;
+}
+
+function setGreeting(text: string, greeting: string): string {
+  return text.replace(/GREETING: "[^"]*"/, `GREETING: "${greeting}"`);
+}
+
+interface Entry {
+  action: string;
+  result: string;
+  ms: number;
+  firstHealthyMs?: number;
+}
+
+const original = readFileSync(file, "utf8");
+try {
+  writeFileSync(file, setGreeting(original, "v1"));
+  await cli(["up", "--yes"]);
+  const status = JSON.parse((await cli(["status", "--json"])).stdout) as { services: { address: string }[] };
+  const address = status.services[0]!.address;
+  const load = startLoad(
+    { address, host: "hello.slipway.test", path: "/", ca: readFileSync(env.SLIPWAY_SANDBOX_CA!, "utf8") },
+    { ratePerSecond: rate, maxRequests: total },
+  );
+  const timings: { action: string; wallMs: number }[] = [];
+  const timed = async (action: string, args: string[], expected = 0) => {
+    const started = performance.now();
+    await cli(args, expected);
+    timings.push({ action, wallMs: performance.now() - started });
+  };
+  let cycle = 0;
+  while (load.counts.sent < total * 0.85) {
+    cycle++;
+    writeFileSync(file, setGreeting(original, `v${cycle + 1}`));
+    await timed("deploy", ["deploy", "web"]);
+    await timed("rollback", ["rollback", "web"]);
+  }
+  writeFileSync(
+    file,
+    setGreeting(original, "broken")
+      .replace('GREETING: "broken"', 'GREETING: "broken", PORT: "9999"')
+      .replace('deadline: "60s"', 'deadline: "5s"'),
+  );
+  await timed("failing deploy", ["deploy", "web"], 1);
+  const counts = await load.stop();
+
+  const history = JSON.parse((await cli(["releases", "web", "--json"])).stdout) as {
+    services: { history: Entry[] }[];
+  };
+  const entries = history.services[0]!.history.filter((e) => e.result === "ok" && e.firstHealthyMs);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const nonOk = sum(Object.values(counts.statuses));
+  const connErrors = sum(Object.values(counts.errors));
+  const floor = sum(entries.map((e) => e.firstHealthyMs!)) / entries.length;
+  const hostMs = sum(entries.map((e) => e.ms)) / entries.length;
+  const ok = timings.filter((t) => t.action !== "failing deploy");
+  const wallMs = sum(ok.map((t) => t.wallMs)) / ok.length;
+
+  console.log(
+    `requests sent        ${counts.sent} at ${rate}/s (keep-alive and fresh connections alternating)`,
+  );
+  console.log(`2xx                  ${counts.ok}`);
+  console.log(`non-2xx              ${nonOk} ${JSON.stringify(counts.statuses)}`);
+  console.log(`connection errors    ${connErrors} ${JSON.stringify(counts.errors)}`);
+  console.log(`releases served      ${JSON.stringify(counts.bodies)}`);
+  console.log(`deploys + rollbacks  ${ok.length} (${cycle} cycles) and 1 release that never became healthy`);
+  console.log(
+    `floor                ${(floor / 1000).toFixed(2)} s (container start → first healthy probe, mean of the last ${entries.length})`,
+  );
+  console.log(
+    `release on the host  ${(hostMs / 1000).toFixed(2)} s  = ${(hostMs / floor).toFixed(2)}× floor (lock → switch → old stopped)`,
+  );
+  console.log(
+    `slipway command      ${(wallMs / 1000).toFixed(2)} s  = ${(wallMs / floor).toFixed(2)}× floor (whole CLI run: plan, SSH, release)`,
+  );
+  console.log(`failed requests      ${nonOk + connErrors} (goal 0)`);
+  process.exitCode = nonOk + connErrors === 0 ? 0 : 1;
+} finally {
+  await runCli(["destroy", "--yes"], { cwd: dir, env });
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,72 @@
+/**
+ * A service's route in Caddy and its slot ports. The route lists both slots and is written only when
+ * it differs from what the stack wants (first deploy, new domains or health path): an ordinary release
+ * leaves Caddy's config alone, so no client connection is closed by a reload.
+ */
+
+import { sameValue } from "../engine/resource.ts";
+import { asRoot } from "../hosts/connector.ts";
+import type { SshConnection } from "../hosts/ssh.ts";
+import { caddy, caddyRequest } from "./caddy-admin.ts";
+import { ROUTES_PATH, routeId, serviceRoute } from "./commands/caddy.ts";
+import { ensureSlots, parseSlots, slotSeed } from "./commands/slots.ts";
+import type { ReleaseInput } from "./release.ts";
+
+export const SLOT_PLACEHOLDER = "(slot)";
+
+export function routeFor(want: ReleaseInput, slots: readonly string[]): Record<string, unknown> {
+  const health = want.healthcheck.command
+    ? undefined
+    : {
+        path: want.healthcheck.path,
+        intervalMs: want.healthcheck.interval,
+        timeoutMs: want.healthcheck.timeout,
+      };
+  return serviceRoute(routeId(want.stack, want.service), want.domains, slots, {
+    pathPrefix: want.pathPrefix,
+    securityHeaders: want.securityHeaders,
+    health,
+  });
+}
+
+/** The wanted route with its slot ports as placeholders: what a plan compares, since the host picks the ports. */
+export function wantedRouteShape(want: ReleaseInput): Record<string, unknown> {
+  return routeFor(want, [SLOT_PLACEHOLDER, SLOT_PLACEHOLDER]);
+}
+
+type RouteShape = { handle?: { handler?: string; upstreams?: unknown[] }[] };
+
+/** The observed route with its upstreams replaced by placeholders, comparable with wantedRouteShape. */
+export function normalizeRoute(route: RouteShape): unknown {
+  const handle = route.handle?.map((h) =>
+    h.handler === "reverse_proxy"
+      ? { ...h, upstreams: (h.upstreams ?? []).map(() => ({ dial: SLOT_PLACEHOLDER })) }
+      : h,
+  );
+  return { ...route, handle };
+}
+
+export async function serviceSlots(ssh: SshConnection, want: ReleaseInput): Promise<[number, number]> {
+  const out = await ssh.run(
+    asRoot(want.user, ensureSlots(want.stack, want.service, slotSeed(`${want.stack}-${want.service}`))),
+    "choosing the service's slot ports",
+  );
+  return parseSlots(out);
+}
+
+export async function ensureRoute(
+  ssh: SshConnection,
+  want: ReleaseInput,
+  slots: readonly number[],
+): Promise<void> {
+  const id = routeId(want.stack, want.service);
+  const route = routeFor(
+    want,
+    slots.map((p) => `127.0.0.1:${p}`),
+  );
+  const existing = await caddyRequest(ssh, "GET", `/id/${id}`);
+  if (existing.status === 200) {
+    if (sameValue(JSON.parse(existing.body), route)) return;
+    await caddy(ssh, "PATCH", `/id/${id}`, "updating the route", route);
+  } else await caddy(ssh, "POST", ROUTES_PATH, "adding the route", route);
+}
