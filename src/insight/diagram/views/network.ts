@@ -9,6 +9,7 @@ import type { StackFacts } from "../../facts.ts";
 import { serversOf } from "../../facts.ts";
 import { type Diagram, DiagramBuilder } from "../graph.ts";
 import { serverLines } from "./common.ts";
+import { trafficSources } from "./overview.ts";
 
 function subnetOf(facts: StackFacts, network: string, ip: string): string | undefined {
   const subnets = facts.stack.networks[network]?.subnets ?? {};
@@ -37,10 +38,14 @@ export function network(facts: StackFacts): Diagram {
   const d = new DiagramBuilder(`${stack.name}: network`, "TB");
   d.node("internet", ["Internet"], { shape: "stadium" });
   if (stack.dns) {
-    d.node("cloudflare", [`Cloudflare (${stack.dns.zone})`], { shape: "stadium" });
-    d.edge("internet", "cloudflare");
+    const proxied = stack.dns.records.some((r) => r.proxied);
+    d.node("cloudflare", [`Cloudflare ${proxied ? "proxy" : "DNS"} (${stack.dns.zone})`], {
+      shape: "stadium",
+    });
+    if (proxied) d.edge("internet", "cloudflare");
+    if (stack.dns.records.some((r) => !r.proxied))
+      d.edge("internet", "cloudflare", { label: "DNS lookup", dashed: true });
   }
-  const entry = stack.dns ? "cloudflare" : "internet";
   d.group("hetzner", `Hetzner Cloud · ${stack.location}`);
   for (const [name, net] of Object.entries(stack.networks)) {
     d.group(`net:${name}`, `network ${name} ${net.ipRange} · ${net.zone}`, "hetzner");
@@ -75,15 +80,18 @@ export function network(facts: StackFacts): Diagram {
         group,
       },
     );
-    if (lb.public) d.edge(entry, `lb:${name}`, { label: lb.services.map((s) => s.listen).join(", ") });
+    if (lb.public)
+      for (const from of trafficSources(stack, { loadBalancer: name }, "internet"))
+        d.edge(from, `lb:${name}`, { label: lb.services.map((s) => s.listen).join(", ") });
     for (const target of lb.targets)
       for (const server of serversOf(facts, target))
         d.edge(`lb:${name}`, `server:${server.name}`, { label: lb.network ? "private" : "public" });
   }
   for (const record of stack.dns?.records ?? []) {
     if (!record.server) continue;
+    const from = record.proxied ? "cloudflare" : "internet";
     for (const server of serversOf(facts, record.server))
-      d.edge(entry, `server:${server.name}`, { label: record.name });
+      d.edge(from, `server:${server.name}`, { label: record.name });
   }
   d.group("firewalls", "Cloud firewalls (public interface only)");
   for (const [name, fw] of Object.entries(stack.firewalls)) {

@@ -9,14 +9,20 @@ import { type StackFacts, serversOf, webGroups } from "../../facts.ts";
 import { type Diagram, DiagramBuilder } from "../graph.ts";
 import { accessoryLines, serverLines, serviceLabel } from "./common.ts";
 
-function edgeTargets(stack: Stack): { lbs: Set<string>; groups: Set<string> } {
-  const lbs = new Set<string>();
-  const groups = new Set<string>();
-  for (const record of stack.dns?.records ?? []) {
-    if (record.loadBalancer) lbs.add(record.loadBalancer);
-    if (record.server) groups.add(record.server);
-  }
-  return { lbs, groups };
+/**
+ * Where traffic to a target comes from: through Cloudflare for proxied records, straight from users for
+ * DNS-only records (Cloudflare only answers the lookup) and for targets no record names.
+ */
+export function trafficSources(
+  stack: Stack,
+  target: { loadBalancer?: string; server?: string },
+  users: string,
+): string[] {
+  const records = (stack.dns?.records ?? []).filter((r) =>
+    target.loadBalancer ? r.loadBalancer === target.loadBalancer : r.server === target.server,
+  );
+  if (records.length === 0) return [users];
+  return [...new Set(records.map((r) => (r.proxied ? "cloudflare" : users)))];
 }
 
 export function overview(facts: StackFacts): Diagram {
@@ -29,10 +35,10 @@ export function overview(facts: StackFacts): Diagram {
     const proxied = dns.records.some((r) => r.proxied);
     const hosts = dns.records.map((r) => recordHost(dns.zone, r.name));
     d.node("cloudflare", [`Cloudflare ${proxied ? "CDN/WAF + DNS" : "DNS"}`, ...hosts], { group: "edge" });
-    d.edge("users", "cloudflare");
+    if (proxied) d.edge("users", "cloudflare", { label: "https" });
+    if (dns.records.some((r) => !r.proxied))
+      d.edge("users", "cloudflare", { label: "DNS lookup", dashed: true });
   }
-  const entry = dns ? "cloudflare" : "users";
-  const { lbs, groups: directGroups } = edgeTargets(stack);
   const web = webGroups(stack);
 
   d.group("production", stack.environment);
@@ -45,7 +51,9 @@ export function overview(facts: StackFacts): Diagram {
         group: "production",
       },
     );
-    if (lbs.has(name) || !dns) d.edge(entry, `lb:${name}`, { label: "80/443" });
+    if (lb.public)
+      for (const from of trafficSources(stack, { loadBalancer: name }, "users"))
+        d.edge(from, `lb:${name}`, { label: lb.services.map((s) => s.listen).join("/") });
   }
   d.group("nodes", "Servers", "production");
   for (const server of facts.servers) {
@@ -65,8 +73,8 @@ export function overview(facts: StackFacts): Diagram {
   for (const group of web) {
     const balanced = Object.values(stack.loadBalancers).some((lb) => lb.targets.includes(group));
     if (balanced) continue;
-    if (directGroups.has(group) || !dns)
-      for (const server of serversOf(facts, group)) d.edge(entry, `server:${server.name}`, { label: "443" });
+    for (const from of trafficSources(stack, { server: group }, "users"))
+      for (const server of serversOf(facts, group)) d.edge(from, `server:${server.name}`, { label: "443" });
   }
 
   if (Object.keys(stack.accessories).length > 0) d.group("data", "Data", "production");
@@ -114,7 +122,7 @@ export function overview(facts: StackFacts): Diagram {
     d.group("other", "Other environments");
     for (const env of environments) {
       d.node(`env:${env}`, [`${stack.name}-${env}`, "same stack, own servers"], { group: "other" });
-      d.edge(entry, `env:${env}`, { dashed: true });
+      d.edge("users", `env:${env}`, { dashed: true });
     }
   }
   return d.build();
