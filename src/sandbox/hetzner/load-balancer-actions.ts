@@ -19,7 +19,7 @@ import {
   planLoadBalancerIp,
 } from "./load-balancer-networks.ts";
 import { assertWithinType, findLoadBalancer, resolveLoadBalancerType } from "./load-balancer-routes.ts";
-import { assertPortsFree, normaliseService } from "./load-balancer-services.ts";
+import { assertPortsFree, normaliseService, withServiceDefaults } from "./load-balancer-services.ts";
 import { startLoadBalancerAction } from "./load-balancer-sync.ts";
 import { checkNewTarget, loadBalancerNetworks, sameTarget, targetOf } from "./load-balancer-targets.ts";
 import type { Route } from "./router.ts";
@@ -40,7 +40,9 @@ function action(name: string, change: Change): Route<Handler> {
     template,
     handler: (req, ctx) => {
       const lb = findLoadBalancer(ctx.store.state, idParam(req));
-      const body = checkedBody(req, template);
+      // add_service takes the same defaults as a create's services; every other body is checked as sent.
+      const raw = name === "add_service" ? withServiceDefaults(req.body) : req.body;
+      const body = checkedBody(req, template, raw);
       assertUnlocked(ctx.store.state, { id: lb.id, type: "load_balancer" }, `load balancer ${lb.id}`);
       const { command, resources } = change(lb, body, ctx);
       const started = startLoadBalancerAction(ctx, lb, command, resources);

@@ -21,7 +21,7 @@ import {
   networkOfRequest,
   planLoadBalancerIp,
 } from "./load-balancer-networks.ts";
-import { assertPortsFree, normaliseService } from "./load-balancer-services.ts";
+import { assertPortsFree, normaliseService, withServiceDefaults } from "./load-balancer-services.ts";
 import {
   destroyLoadBalancerLater,
   loadBalancerHealth,
@@ -61,33 +61,13 @@ export function assertWithinType(
     throw new ApiError(code, `load balancer type ${type.name} allows at most ${type.maxTargets} targets`);
 }
 
-/**
- * Hetzner's clients leave out HTTP options and health check fields that have defaults; the spec's
- * create schema lists them as required. Fills them in so the schema check sees what the API assumes.
- */
+/** Type ids as numbers, and each service with the defaults the API fills in (withServiceDefaults). */
 function withDefaults(body: unknown): unknown {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return body;
   const copy: Json = { ...(body as Json) };
   if (Number.isInteger(copy.load_balancer_type)) copy.load_balancer_type = String(copy.load_balancer_type);
   if (!Array.isArray(copy.services)) return copy;
-  copy.services = copy.services.map((raw: unknown) => {
-    if (typeof raw !== "object" || raw === null) return raw;
-    const service = { ...(raw as Json) };
-    if (service.protocol === "http" || service.protocol === "https") {
-      const defaults: Json = {
-        cookie_name: "HCLBSTICKY",
-        cookie_lifetime: 300,
-        timeout_idle: 50,
-        sticky_sessions: false,
-      };
-      if (service.protocol === "https") Object.assign(defaults, { certificates: [], redirect_http: false });
-      service.http = { ...defaults, ...(service.http as Json | undefined) };
-    }
-    const check = service.health_check as Json | undefined;
-    if (check?.http && typeof check.http === "object")
-      service.health_check = { ...check, http: { domain: null, path: "/", ...(check.http as Json) } };
-    return service;
-  });
+  copy.services = copy.services.map(withServiceDefaults);
   return copy;
 }
 

@@ -91,7 +91,8 @@ function serviceHttp(
     if (first !== undefined) throw invalidField(`${field}.certificates`, `certificate ${first} not found`);
     http.certificates = certificates;
     http.redirect_http = (merged.redirect_http as boolean | undefined) ?? false;
-  } else if (raw.certificates !== undefined || raw.redirect_http !== undefined) {
+  } else if ((raw.certificates as number[] | undefined)?.length || raw.redirect_http === true) {
+    // Clients send the https options empty or false with every service; only a real use is an error.
     throw invalidField(field, "certificates and redirect_http are only for protocol https");
   }
   return http;
@@ -139,4 +140,40 @@ export function assertPortsFree(services: readonly ServiceRecord[]): void {
       seen.add(p);
     }
   }
+}
+
+/**
+ * The defaults Hetzner applies to a requested service before it checks the spec's required fields:
+ * clients (the hcloud CLI among them) leave out the health check, proxyprotocol and the HTTP options.
+ * A health check defaults to the service's destination port every 15 s with a 10 s timeout and 3
+ * retries, over HTTP (GET /, 2xx or 3xx) for http services and TCP otherwise.
+ */
+export function withServiceDefaults(raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
+  const service: Json = { proxyprotocol: false, ...(raw as Json) };
+  const web = service.protocol === "http" || service.protocol === "https";
+  if (service.health_check === undefined && Number.isInteger(service.destination_port)) {
+    service.health_check = {
+      protocol: service.protocol === "http" ? "http" : "tcp",
+      port: service.destination_port,
+      interval: 15,
+      timeout: 10,
+      retries: 3,
+      ...(service.protocol === "http" ? { http: { domain: null, path: "/" } } : {}),
+    };
+  }
+  const check = service.health_check as Json | undefined;
+  if (check?.http && typeof check.http === "object")
+    service.health_check = { ...check, http: { domain: null, path: "/", ...(check.http as Json) } };
+  if (web) {
+    const defaults: Json = {
+      cookie_name: "HCLBSTICKY",
+      cookie_lifetime: 300,
+      timeout_idle: 50,
+      sticky_sessions: false,
+    };
+    if (service.protocol === "https") Object.assign(defaults, { certificates: [], redirect_http: false });
+    service.http = { ...defaults, ...(service.http as Json | undefined) };
+  }
+  return service;
 }

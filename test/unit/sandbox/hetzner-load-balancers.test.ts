@@ -311,7 +311,7 @@ describe("load balancer actions", () => {
     ["add_service", { ...httpService, listen_port: 0 }, 422, "invalid_input"],
     [
       "add_service",
-      { protocol: "tcp", listen_port: 81, destination_port: 81, proxyprotocol: false },
+      { protocol: "udp", listen_port: 81, destination_port: 81, proxyprotocol: false },
       422,
       "invalid_input",
     ],
@@ -327,6 +327,24 @@ describe("load balancer actions", () => {
     const res = await emu.api("POST", `/load_balancers/${id}/actions/${action}`, body);
     expect(res.status, JSON.stringify(res.body)).toBe(status);
     expect(res.body.error.code).toBe(code);
+  });
+
+  it("gives a service without health check Hetzner's default one", async () => {
+    await act(id, "add_service", { protocol: "http", listen_port: 8000, destination_port: 3000 });
+    const added = (await get()).services.find((s: { listen_port: number }) => s.listen_port === 8000);
+    expect(added).toMatchObject({
+      proxyprotocol: false,
+      health_check: {
+        protocol: "http",
+        port: 3000,
+        interval: 15,
+        timeout: 10,
+        retries: 3,
+        http: { path: "/" },
+      },
+      http: { cookie_name: "HCLBSTICKY", sticky_sessions: false },
+    });
+    await act(id, "delete_service", { listen_port: 8000 });
   });
 
   it("adds and removes targets", async () => {
