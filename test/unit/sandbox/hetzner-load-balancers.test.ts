@@ -446,6 +446,8 @@ describe("load balancer actions", () => {
     expect(all.map((a: { command: string }) => a.command)).toEqual(["change_algorithm"]);
     const one = await emu.api("GET", `/load_balancers/${id}/actions/${all[0].id}`);
     expect(one.body.action.id).toBe(all[0].id);
+    const byId = await emu.api("GET", `/load_balancers/actions/${all[0].id}`);
+    expect(byId.body.action.command).toBe("change_algorithm");
   });
 
   it("answers metrics as not supported by the sandbox", async () => {
@@ -503,5 +505,99 @@ describe("load balancers and servers", () => {
     for (let i = 0; i < 100 && lbs.specs.has(lb.id); i++) await new Promise((r) => setTimeout(r, 5));
     expect(lbs.calls.at(-1)).toBe(`destroy ${lb.id}`);
     expect((await emu.api("GET", `/load_balancers/${lb.id}`)).status).toBe(404);
+  });
+});
+
+describe("load balancers on private networks", () => {
+  let lbId: number;
+  let networkId: number;
+  beforeAll(async () => {
+    const network = await emu.api("POST", "/networks", {
+      name: "private",
+      ip_range: "10.0.0.0/16",
+      subnets: [{ type: "cloud", ip_range: "10.0.1.0/24", network_zone: "eu-central" }],
+    });
+    networkId = network.body.network.id;
+    const attach = await emu.api("POST", `/servers/${web1}/actions/attach_to_network`, {
+      network: networkId,
+    });
+    await emu.settle(attach.body.action.id);
+    lbId = (await createLb({ name: "lb-private", services: [httpService] })).body.load_balancer.id;
+  });
+  const get = async () => (await emu.api("GET", `/load_balancers/${lbId}`)).body.load_balancer;
+
+  it("attaches to a network at the next free IP and shows in the network", async () => {
+    const res = await act(lbId, "attach_to_network", { network: networkId });
+    expect(res.body.action.resources).toEqual([
+      { id: lbId, type: "load_balancer" },
+      { id: networkId, type: "network" },
+    ]);
+    expect((await get()).private_net).toEqual([{ network: networkId, ip: "10.0.1.2" }]);
+    expect((await emu.api("GET", `/networks/${networkId}`)).body.network.load_balancers).toEqual([lbId]);
+    expect(lbs.specs.get(lbId)?.networks).toEqual([
+      { network: networkId, ip: "10.0.1.2", ipRange: "10.0.0.0/16" },
+    ]);
+    const again = await emu.api("POST", `/load_balancers/${lbId}/actions/attach_to_network`, {
+      network: networkId,
+    });
+    expect(again.body.error.code).toBe("load_balancer_already_attached");
+  });
+
+  it("balances to private IPs, and goes private-only once every target uses them", async () => {
+    await act(lbId, "add_target", { type: "server", server: { id: web2 } });
+    const off = await emu.api("POST", `/load_balancers/${lbId}/actions/disable_public_interface`);
+    expect(off.body.error.code).toBe("targets_without_use_private_ip");
+    const notOnNetwork = await emu.api("POST", `/load_balancers/${lbId}/actions/add_target`, {
+      type: "label_selector",
+      label_selector: { selector: "role=none" },
+      use_private_ip: true,
+    });
+    expect(notOnNetwork.status).toBe(201);
+    await emu.settle(notOnNetwork.body.action.id);
+    await act(lbId, "remove_target", { type: "server", server: { id: web2 } });
+    const web2Private = await emu.api("POST", `/load_balancers/${lbId}/actions/add_target`, {
+      type: "server",
+      server: { id: web2 },
+      use_private_ip: true,
+    });
+    expect(web2Private.body.error.code).toBe("resolve_cloud_private_targets_error");
+    await act(lbId, "add_target", { type: "server", server: { id: web1 }, use_private_ip: true });
+    expect(lbs.specs.get(lbId)?.targets).toEqual([{ key: `server:${web1}`, address: "10.0.1.1" }]);
+    await act(lbId, "disable_public_interface");
+    expect((await get()).public_net.enabled).toBe(false);
+    expect(lbs.specs.get(lbId)?.publicInterface).toBe(false);
+    const publicTarget = await emu.api("POST", `/load_balancers/${lbId}/actions/add_target`, {
+      type: "ip",
+      ip: { ip: "127.0.2.9" },
+    });
+    expect(publicTarget.body.error.code).toBe("load_balancer_public_interface_disabled");
+  });
+
+  it("leaves the network only with its public interface on and no private targets", async () => {
+    const detach = () =>
+      emu.api("POST", `/load_balancers/${lbId}/actions/detach_from_network`, { network: networkId });
+    expect((await detach()).body.error.code).toBe("load_balancer_public_interface_disabled");
+    await act(lbId, "enable_public_interface");
+    expect((await detach()).body.error.code).toBe("invalid_input");
+    await act(lbId, "remove_target", { type: "server", server: { id: web1 } });
+    await act(lbId, "remove_target", { type: "label_selector", label_selector: { selector: "role=none" } });
+    await act(lbId, "detach_from_network", { network: networkId });
+    expect((await get()).private_net).toEqual([]);
+  });
+
+  it("is created on a network, private only", async () => {
+    const res = await createLb({
+      name: "lb-internal",
+      network: networkId,
+      public_interface: false,
+      targets: [{ type: "server", server: { id: web1 }, use_private_ip: true }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.load_balancer).toMatchObject({
+      public_net: { enabled: false },
+      private_net: [{ network: networkId, ip: "10.0.1.2" }],
+    });
+    expect((await emu.api("DELETE", `/load_balancers/${res.body.load_balancer.id}`)).status).toBe(204);
+    expect((await emu.api("GET", `/networks/${networkId}`)).body.network.load_balancers).toEqual([]);
   });
 });

@@ -222,6 +222,8 @@ describe("volume actions", () => {
     const all = (await emu.api("GET", "/volumes/actions?status=error")).body.actions;
     expect(all).toHaveLength(1);
     expect((await emu.api("GET", `/volumes/actions/${all[0].id}`)).body.action.command).toBe("attach_volume");
+    const mine = await emu.api("GET", `/volumes/${pgdata.id}/actions/${all[0].id}`);
+    expect(mine.body.action.status).toBe("error");
   });
 });
 
