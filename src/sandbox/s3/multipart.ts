@@ -135,15 +135,10 @@ export class Uploads {
     });
     guard.precondition?.(store.head(upload.bucket, upload.key));
     const file = store.tmpFile();
-    const out = createWriteStream(file);
-    for (const part of chosen) {
-      await pipeline(createReadStream(join(this.dir, upload.id, `${part.partNumber}.data`)), out, {
-        end: false,
-      });
-    }
-    await new Promise<void>((resolve, reject) =>
-      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
+    const dir = join(this.dir, upload.id);
+    await pipeline(async function* () {
+      for (const part of chosen) yield* createReadStream(join(dir, `${part.partNumber}.data`));
+    }, createWriteStream(file));
     const md5s = Buffer.concat(chosen.map((p) => Buffer.from(p.etag, "hex")));
     const etag = `${createHash("md5").update(md5s).digest("hex")}-${chosen.length}`;
     const size = chosen.reduce((sum, p) => sum + p.size, 0);
