@@ -4,6 +4,8 @@
  */
 import { writeFile } from "node:fs/promises";
 import { startCloudflareEmulator } from "./cloudflare/server.ts";
+import { startSandboxDns } from "./dns/sandbox-dns.ts";
+import { startEdgeSync } from "./edge/edge.ts";
 import { watchApiFaults } from "./faults/store.ts";
 import { startHetznerEmulator } from "./hetzner/server.ts";
 import {
@@ -40,16 +42,23 @@ export async function serveSandbox(files: SandboxFiles, log: (line: string) => v
     dataFile: files.cloudflareData,
     fault: apiFaults,
   });
+  // A failed start must not leave the APIs listening: `sandbox up` would take this process for healthy.
+  const dns = await startSandboxDns(cloudflare.store).catch(async (error: unknown) => {
+    await Promise.all([hetzner.close(), cloudflare.close()]);
+    throw error;
+  });
+  const edge = startEdgeSync(files, cloudflare.store, log);
   const s3 = await startSandboxS3(files, apiFaults);
   await writeFile(files.daemonPid, String(process.pid));
   log(`Hetzner Cloud API on ${hetzner.url}`);
-  log(`Cloudflare API on ${cloudflare.url}`);
+  log(`Cloudflare API on ${cloudflare.url}, its DNS on ${dns.host}:53 (127.0.2.3)`);
   log(`S3 on ${s3.url}, public at https://127.0.2.4`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });
-  await Promise.all([hetzner.close(), cloudflare.close(), s3.close()]);
+  edge.close();
+  await Promise.all([hetzner.close(), cloudflare.close(), s3.close(), dns.close()]);
   log("stopped");
 }

@@ -1,6 +1,7 @@
 /** `slipway sandbox up|down|status|env`: the local cloud (Hetzner API, servers, registry, ACME). */
 import { defineCommand } from "citty";
 import { serveSandbox } from "../../sandbox/daemon.ts";
+import { CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN } from "../../sandbox/layout.ts";
 import {
   currentSandbox,
   sandboxDown,
@@ -12,6 +13,7 @@ import { quote } from "../../util/shell.ts";
 import { globalArgs } from "../args.ts";
 import { json, out, paint, progress } from "../output.ts";
 import { faultCommand } from "./sandbox-fault.ts";
+import { resolveCommand } from "./sandbox-resolve.ts";
 
 const up = defineCommand({
   meta: { name: "up", description: "Start the local sandbox cloud (builds its images the first time)" },
@@ -23,6 +25,8 @@ const up = defineCommand({
     progress(`sandbox up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     out(`${paint("green", "The sandbox is up.")} Point slipway at it with:`);
     out('  eval "$(slipway sandbox env)"');
+    out(`Cloudflare: token ${CLOUDFLARE_TOKEN}, account ${CLOUDFLARE_ACCOUNT_ID}; zones are made with`);
+    out("  POST /zones (the SDK's zones.create), and `slipway sandbox resolve NAME` looks names up.");
   },
 });
 
@@ -83,5 +87,5 @@ const serve = defineCommand({
 
 export const sandboxCommand = defineCommand({
   meta: { name: "sandbox", description: "The local sandbox cloud" },
-  subCommands: { up, down, status, env, fault: faultCommand, serve },
+  subCommands: { up, down, status, env, fault: faultCommand, resolve: resolveCommand, serve },
 });

@@ -44,6 +44,7 @@ function postLoad(socketPath: string, config: unknown): Promise<void> {
         socketPath,
         path: "/load",
         method: "POST",
+        setHost: false, // Node would otherwise send "Host: localhost", which Caddy refuses here
         headers: { host: "", "content-type": "application/json", "content-length": Buffer.byteLength(body) },
         timeout: 10_000,
       },
