@@ -13,7 +13,7 @@ import { out, progress } from "./output.ts";
 export const lockArgs = {
   "lock-timeout": {
     type: "string",
-    description: "Wait this long for another run's state lock (e.g. 30s, 5m; default 0: fail at once)",
+    description: "Wait this long for another run's state lock, e.g. 30s or 5m (0s: fail at once)",
     valueHint: "DURATION",
     default: "0s",
   },

@@ -3,6 +3,8 @@
  * read through the backend. The key and the secrets file belong to the stack's directory; the redactor
  * learns every secret the run sees, so the CLI can mask them.
  */
+import { readFileSync } from "node:fs";
+import { Agent } from "node:https";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { LocalStateLock } from "../engine/local-lock.ts";
@@ -57,8 +59,23 @@ export function stateStorage(stackDir: string, env: NodeJS.ProcessEnv): StateSto
   if (env.SLIPWAY_STATE) {
     const where = parseS3Url(env.SLIPWAY_STATE);
     const endpoint = env.AWS_ENDPOINT_URL_S3;
-    // A custom endpoint (the sandbox, Hetzner, MinIO) takes path-style URLs; AWS itself does not need them.
-    const client = new S3Client({ ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
+    const bundle = env.AWS_CA_BUNDLE;
+    const client = new S3Client({
+      ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+      ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+        ? {
+            credentials: {
+              accessKeyId: env.AWS_ACCESS_KEY_ID,
+              secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+              sessionToken: env.AWS_SESSION_TOKEN,
+            },
+          }
+        : {}),
+      // A custom endpoint (the sandbox, Hetzner, MinIO) takes path-style URLs; AWS itself does not need them.
+      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+      // The AWS CLI reads AWS_CA_BUNDLE; the JavaScript SDK does not, so load it into the HTTPS agent.
+      ...(bundle ? { requestHandler: { httpsAgent: new Agent({ ca: readCaBundle(bundle) }) } } : {}),
+    });
     return {
       backend: new S3StateBackend(client, where),
       lock: new S3StateLock(client, where),
@@ -67,6 +84,14 @@ export function stateStorage(stackDir: string, env: NodeJS.ProcessEnv): StateSto
   }
   const dir = join(stackDir, ".slipway");
   return { backend: new LocalStateBackend(dir), lock: new LocalStateLock(dir), check: async () => undefined };
+}
+
+function readCaBundle(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`AWS_CA_BUNDLE: cannot read ${path}: ${(error as Error).message}`);
+  }
 }
 
 export interface OpenedState {

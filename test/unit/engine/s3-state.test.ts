@@ -7,8 +7,8 @@ import { parseS3Url, probeConditionalWrites, S3StateBackend } from "../../../src
 import { emptyState, type StateDocument } from "../../../src/engine/state.ts";
 import { UserError } from "../../../src/errors.ts";
 import { Redactor } from "../../../src/secrets/redact.ts";
-import { openStackState, stackKeys } from "../../../src/stack/state-setup.ts";
-import { startTestStore, type TestStore } from "../../support/s3-server.ts";
+import { openStackState, stackKeys, stateStorage } from "../../../src/stack/state-setup.ts";
+import { CREDENTIALS, startTestStore, type TestStore } from "../../support/s3-server.ts";
 
 let store: TestStore;
 let s3: S3Client;
@@ -199,5 +199,27 @@ describe("a session's state in S3", () => {
     });
     expect(again.state.generated("hetzner.server.web")).toEqual({ hostKeyPrivate: "PRIVATE-KEY-MATERIAL" });
     await again.lock?.release();
+  });
+});
+
+describe("stateStorage", () => {
+  it("uses the bucket SLIPWAY_STATE names, reached with the AWS_* variables and the CA bundle", async () => {
+    const env = {
+      SLIPWAY_STATE: `s3://${Bucket}/from-env`,
+      AWS_ENDPOINT_URL_S3: store.endpoint,
+      AWS_CA_BUNDLE: store.caFile,
+      AWS_REGION: "fsn1",
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    };
+    const storage = stateStorage("/nonexistent", env);
+    expect(storage.backend.location).toBe(`s3://${Bucket}/from-env/state.json`);
+    await storage.check();
+    await storage.backend.write(doc(1));
+    expect(JSON.parse(await body("from-env/state.json")).serial).toBe(1);
+  });
+
+  it("keeps state beside the stack file otherwise", () => {
+    expect(stateStorage("/srv/shop", {}).backend.location).toBe("/srv/shop/.slipway/state.json");
   });
 });
