@@ -86,6 +86,12 @@ export function bucketLocation(ex: Exchange): void {
   sendXml(ex, xml);
 }
 
+/** Versioning is never enabled here, which S3 reports as an empty configuration. */
+export function bucketVersioning(ex: Exchange): void {
+  ex.store.bucketRecord(ex.bucket);
+  sendXml(ex, xmlDocument("VersioningConfiguration", {}, true));
+}
+
 export async function putLifecycle(ex: Exchange): Promise<void> {
   ex.store.bucketRecord(ex.bucket);
   requireIntegrityHeader(ex);

@@ -45,7 +45,6 @@ const UNSUPPORTED = [
   "acl",
   "policy",
   "tagging",
-  "versioning",
   "versions",
   "cors",
   "website",
@@ -87,10 +86,18 @@ export async function dispatch(ex: Exchange): Promise<void> {
   if (ex.key === "") {
     switch (method) {
       case "PUT":
+        if (q.has("versioning")) {
+          throw new S3Error(
+            "NotImplemented",
+            { Resource: "?versioning" },
+            "Versioning cannot be enabled in the sandbox's S3 store.",
+          );
+        }
         return q.has("lifecycle") ? buckets.putLifecycle(ex) : buckets.createBucket(ex);
       case "GET":
         if (q.has("lifecycle")) return buckets.getLifecycle(ex);
         if (q.has("location")) return buckets.bucketLocation(ex);
+        if (q.has("versioning")) return buckets.bucketVersioning(ex);
         if (q.has("uploads")) return multipart.listMultipartUploads(ex);
         return buckets.listObjects(ex, q.get("list-type") === "2" ? 2 : 1);
       case "HEAD":

@@ -12,6 +12,7 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetBucketLifecycleConfigurationCommand,
+  GetBucketVersioningCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -86,6 +87,12 @@ describe("buckets", () => {
     expect(await failure(create)).toEqual({ name: "IllegalLocationConstraintException", status: 400 });
   });
 
+  it("reports versioning as never enabled", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "unversioned" }));
+    const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: "unversioned" }));
+    expect(versioning.Status).toBeUndefined();
+  });
+
   it("deletes only an empty bucket", async () => {
     await s3.send(new CreateBucketCommand({ Bucket: "full" }));
     await s3.send(new PutObjectCommand({ Bucket: "full", Key: "x", Body: "x" }));
@@ -125,6 +132,28 @@ describe("objects", () => {
       ContentLength: body.length,
       ETag: `"${md5(body)}"`,
     });
+  });
+
+  it("refuses a body whose Content-MD5 or CRC32 does not match, and keeps nothing", async () => {
+    const md5 = s3.send(
+      new PutObjectCommand({
+        Bucket: "objects",
+        Key: "bad-md5",
+        Body: "data",
+        ContentMD5: Buffer.alloc(16).toString("base64"),
+      }),
+    );
+    expect(await failure(md5)).toEqual({ name: "BadDigest", status: 400 });
+    const crc = s3.send(
+      new PutObjectCommand({ Bucket: "objects", Key: "bad-crc", Body: "data", ChecksumCRC32: "AAAAAA==" }),
+    );
+    expect(await failure(crc)).toEqual({ name: "BadDigest", status: 400 });
+    expect(
+      await failure(s3.send(new HeadObjectCommand({ Bucket: "objects", Key: "bad-md5" }))),
+    ).toMatchObject({ status: 404 });
+    expect(
+      await failure(s3.send(new HeadObjectCommand({ Bucket: "objects", Key: "bad-crc" }))),
+    ).toMatchObject({ status: 404 });
   });
 
   it("serves byte ranges and refuses one past the end", async () => {
