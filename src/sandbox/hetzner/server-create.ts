@@ -4,7 +4,8 @@
  * types them as strings but documents ids too, and Hetzner's own Go client sends ids as JSON numbers, so
  * numbers are accepted); an image built for the server type's architecture; user_data up to 32 KiB.
  * Networks, firewalls, placement group and public_net (primary IPs) are resolved by
- * network-server-lifecycle.ts; volumes do not exist in this emulator, so one is "not found".
+ * network-server-lifecycle.ts; volumes are checked as an attach checks them and attached once the
+ * machine exists (volume-actions.ts).
  */
 import { randomBytes } from "node:crypto";
 import { actionView } from "./actions.ts";
@@ -23,6 +24,7 @@ import {
 } from "./server-references.ts";
 import { serverView } from "./server-view.ts";
 import { type ServerRecord, takeId, timestamp } from "./state.ts";
+import { planServerVolumes } from "./volume-actions.ts";
 
 const USER_DATA_LIMIT = 32 * 1024;
 const ID_OR_NAME = ["server_type", "image", "location", "datacenter"];
@@ -35,11 +37,6 @@ function normaliseIds(body: unknown): unknown {
   if (Array.isArray(copy.ssh_keys))
     copy.ssh_keys = copy.ssh_keys.map((k) => (Number.isInteger(k) ? String(k) : k));
   return copy;
-}
-
-function rejectAbsentResources(body: Record<string, unknown>): void {
-  const volume = (body.volumes as unknown[] | undefined)?.[0];
-  if (volume !== undefined) throw invalidField("volumes", `volume ${String(volume)} not found`);
 }
 
 export const createServer: Handler = (req, ctx) => {
@@ -59,7 +56,7 @@ export const createServer: Handler = (req, ctx) => {
   if (userData !== null && Buffer.byteLength(userData) > USER_DATA_LIMIT) {
     throw invalidField("user_data", `Longer than maximum length ${USER_DATA_LIMIT}.`);
   }
-  rejectAbsentResources(body);
+  const volumes = planServerVolumes(state, body.volumes as number[] | undefined, datacenter.id);
   if (state.servers.some((s) => s.name === name))
     throw uniquenessError("server name is already used", "name");
   const extras = prepareServerExtras(state, ctx.ipv4Pool, body, datacenter.id);
@@ -80,6 +77,10 @@ export const createServer: Handler = (req, ctx) => {
   };
   state.servers.push(server);
   extras.commit(server);
+  for (const volume of volumes) {
+    volume.serverId = server.id;
+    volume.automount = body.automount === true;
+  }
   const start = body.start_after_create !== false;
   const spec = {
     id: server.id,
@@ -97,6 +98,7 @@ export const createServer: Handler = (req, ctx) => {
     effect: async () => {
       await ctx.driver.create(spec);
       await realizeNetworking(ctx);
+      for (const volume of volumes) await ctx.volumeDriver?.attach(volume.id, server.id);
       if (!start) await ctx.driver.powerOff(server.id); // the driver boots on create; Hetzner leaves it off
     },
   });

@@ -61,7 +61,7 @@ export function serverForVolume(state: State, id: number, field = "server"): Ser
   return server;
 }
 
-function locationIdOfServer(server: ServerRecord): number | undefined {
+function locationIdOfServer(server: Pick<ServerRecord, "datacenterId">): number | undefined {
   const dc = DATACENTERS.find((d) => d.id === server.datacenterId);
   return LOCATIONS.find((l) => l.name === dc?.location)?.id;
 }
@@ -163,3 +163,32 @@ export const volumeActionRoutes: Route<Handler>[] = [
   action("resize", resize),
   action("change_protection", changeProtection),
 ];
+
+/**
+ * The volumes a server create names, checked as an attach checks them (in the server's location,
+ * detached, not locked, at most 16). The caller attaches them once the server record exists.
+ */
+export function planServerVolumes(
+  state: State,
+  ids: readonly number[] | undefined,
+  datacenterId: number,
+): VolumeRecord[] {
+  const locationId = locationIdOfServer({ datacenterId });
+  const volumes = (ids ?? []).map((id, i) => {
+    const volume = state.volumes.find((v) => v.id === id);
+    if (!volume) throw invalidField("volumes", `volume ${id} not found`);
+    if (ids?.indexOf(id) !== i) throw invalidField("volumes", `volume ${id} is given more than once`);
+    if (volume.serverId !== null)
+      throw new ApiError(
+        "volume_already_attached",
+        `volume ${id} is already attached to server ${volume.serverId}`,
+      );
+    if (volume.locationId !== locationId)
+      throw invalidField("volumes", `volume ${id} is in another location than the server`);
+    assertUnlocked(state, { id, type: "volume" }, `volume ${id}`);
+    return volume;
+  });
+  if (volumes.length > VOLUMES_PER_SERVER)
+    throw invalidField("volumes", `a server takes at most ${VOLUMES_PER_SERVER} volumes`);
+  return volumes;
+}

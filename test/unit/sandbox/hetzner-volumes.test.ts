@@ -255,3 +255,39 @@ describe("volumes across a restart", () => {
     await after.close();
   });
 });
+
+describe("volumes given at server create", () => {
+  it("attaches them to the new server", async () => {
+    const v = (await emu.api("POST", "/volumes", { name: "boot-data", size: 10, location: "hel1" })).body;
+    await emu.settle(v.action.id);
+    const res = await emu.api("POST", "/servers", {
+      name: "with-volume",
+      server_type: "cx22",
+      image: "debian-12",
+      location: "hel1",
+      volumes: [v.volume.id],
+      automount: true,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.server.volumes).toEqual([v.volume.id]);
+    await emu.settle(res.body.action.id);
+    expect(volumes.volumes.get(v.volume.id)?.server).toBe(res.body.server.id);
+    const again = await emu.api("POST", "/servers", {
+      name: "second",
+      server_type: "cx22",
+      image: "debian-12",
+      location: "hel1",
+      volumes: [v.volume.id],
+    });
+    expect(again.body.error.code).toBe("volume_already_attached");
+    const elsewhere = await emu.api("POST", "/volumes", { name: "far", size: 10, location: "nbg1" });
+    const wrongPlace = await emu.api("POST", "/servers", {
+      name: "third",
+      server_type: "cx22",
+      image: "debian-12",
+      location: "hel1",
+      volumes: [elsewhere.body.volume.id],
+    });
+    expect(wrongPlace.body.error.code).toBe("invalid_input");
+  });
+});
