@@ -9,6 +9,7 @@ import { join } from "node:path";
 import Cloudflare from "cloudflare";
 import type { ApiToken } from "../../src/sandbox/cloudflare/context.ts";
 import { type CloudflareEmulator, startCloudflareEmulator } from "../../src/sandbox/cloudflare/server.ts";
+import type { ApiFaultSource } from "../../src/sandbox/faults/store.ts";
 
 export const TOKEN = "testTokenForTheCloudflareEmulator0000000";
 export const ACCOUNT = { id: "0123456789abcdef0123456789abcdef", name: "Sandbox test account" };
@@ -27,7 +28,7 @@ export function tempDataFile(): string {
 }
 
 export async function startTestCloudflare(
-  options: { dataFile?: string; tokens?: readonly ApiToken[] } = {},
+  options: { dataFile?: string; tokens?: readonly ApiToken[]; fault?: ApiFaultSource } = {},
 ): Promise<TestCloudflare> {
   const emulator = await startCloudflareEmulator({
     host: "127.0.0.1",
@@ -35,6 +36,7 @@ export async function startTestCloudflare(
     tokens: options.tokens ?? [{ value: TOKEN }],
     account: ACCOUNT,
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),
+    ...(options.fault ? { fault: options.fault } : {}),
   });
   const client = (token: string) => new Cloudflare({ apiToken: token, baseURL: emulator.url, maxRetries: 0 });
   return {

@@ -1,4 +1,4 @@
-import { APIError } from "cloudflare";
+import { APIError, RateLimitError } from "cloudflare";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   ACCOUNT,
@@ -171,5 +171,25 @@ describe("authentication", () => {
     const res = await t.raw("GET", "/nothing/here", { authorization: `Bearer ${TOKEN}` });
     expect(res.status).toBe(404);
     expect(res.body.errors[0].code).toBe(7000);
+  });
+});
+
+describe("injected faults", () => {
+  it("answers a throttled request with 429 and Cloudflare's code 971, for the cloudflare service only", async () => {
+    const asked: string[] = [];
+    const faulty = await startTestCloudflare({
+      fault: (service) => {
+        asked.push(service);
+        return { delayMs: 0, failWith: 429 };
+      },
+    });
+    const error = await faulty.cf.zones.list().then(
+      () => expect.fail("expected the call to fail"),
+      (e: unknown) => e,
+    );
+    await faulty.close();
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).errors.map((e) => e.code)).toEqual([971]);
+    expect(asked).toEqual(["cloudflare"]);
   });
 });
