@@ -3,7 +3,7 @@
  * route table takes them in one line; and what a restart does to their realizations.
  */
 import { resourceActionRoutes } from "./action-routes.ts";
-import type { Context, Handler } from "./context.ts";
+import { type Context, commit, type Handler } from "./context.ts";
 import { loadBalancerActionRoutes } from "./load-balancer-actions.ts";
 import { findLoadBalancer, loadBalancerRoutes } from "./load-balancer-routes.ts";
 import type { Route } from "./router.ts";
@@ -19,9 +19,19 @@ export const loadBalancerAndVolumeRoutes: readonly Route<Handler>[] = [
   ...resourceActionRoutes("volume", "/volumes", findVolume),
 ];
 
-/** Mounts do not survive a reboot of the host: puts every attachment in state back. */
+/**
+ * After a restart: a volume whose create was cut short gets its storage now (creates are idempotent)
+ * and becomes available; and since mounts do not survive a reboot of the host, every attachment in
+ * state is put back.
+ */
 export async function restoreVolumes(ctx: Context): Promise<void> {
-  const attachments = ctx.store.state.volumes.flatMap((v) =>
+  const state = ctx.store.state;
+  for (const volume of state.volumes.filter((v) => v.status === "creating")) {
+    await ctx.volumeDriver?.create(volume.id, volume.format);
+    volume.status = "available";
+  }
+  if (!ctx.closed) commit(ctx);
+  const attachments = state.volumes.flatMap((v) =>
     v.serverId === null ? [] : [{ volumeId: v.id, serverId: v.serverId }],
   );
   await ctx.volumeDriver?.restore(attachments);

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, type TestEmulator } from "../../support/hetzner-emulator.ts";
+import { startTestEmulator, type TestEmulator, tempDataFile } from "../../support/hetzner-emulator.ts";
 import { RecordingLoadBalancerDriver } from "../../support/recording-drivers.ts";
 
 let emu: TestEmulator;
@@ -599,5 +599,28 @@ describe("load balancers on private networks", () => {
     });
     expect((await emu.api("DELETE", `/load_balancers/${res.body.load_balancer.id}`)).status).toBe(204);
     expect((await emu.api("GET", `/networks/${networkId}`)).body.network.load_balancers).toEqual([]);
+  });
+});
+
+describe("load balancers across a restart", () => {
+  it("removes proxies of deleted load balancers and re-applies every other", async () => {
+    const file = tempDataFile();
+    const first = new RecordingLoadBalancerDriver();
+    const before = await startTestEmulator({ dataFile: file, loadBalancerDriver: first });
+    const res = await before.api("POST", "/load_balancers", {
+      name: "kept",
+      load_balancer_type: "lb11",
+      location: "fsn1",
+    });
+    await before.settle(res.body.action.id);
+    await before.close();
+    const second = new RecordingLoadBalancerDriver();
+    const after = await startTestEmulator({ dataFile: file, loadBalancerDriver: second });
+    for (let i = 0; i < 200 && second.calls.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(second.calls).toEqual([
+      `prune ${res.body.load_balancer.id}`,
+      `apply ${res.body.load_balancer.id}`,
+    ]);
+    await after.close();
   });
 });
