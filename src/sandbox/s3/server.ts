@@ -85,6 +85,8 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
     : createHttpServer(listener);
   server.keepAliveTimeout = 30_000;
+  // Node cuts requests after 5 minutes by default; a multi-gigabyte backup upload may take longer.
+  server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());
