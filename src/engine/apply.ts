@@ -37,6 +37,8 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const forward = plan.steps.filter((s) => s.action !== "delete");
   const deletes = plan.steps.filter((s) => s.action === "delete");
   const result: ApplyResult = { done: [], failed: [], skipped: [] };
+  // Objects deleted outside slipway: nothing to do in the cloud, but state must stop claiming them.
+  for (const address of plan.forget ?? []) await options.state.remove(address, { generated: true });
   await runDag(forward, (s) => s.dependsOn, options, result);
   // Deletes go dependents first: a step waits for the deletes of everything that depends on it.
   const dependentsOf = new Map<string, string[]>();

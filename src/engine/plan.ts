@@ -39,6 +39,8 @@ export interface PlannedStep {
 
 export interface Plan {
   steps: PlannedStep[];
+  /** Unwanted resources state knows that are already gone (deleted outside slipway): apply forgets them. */
+  forget?: string[];
 }
 
 export function pendingSteps(plan: Plan): PlannedStep[] {
@@ -47,7 +49,7 @@ export function pendingSteps(plan: Plan): PlannedStep[] {
 
 /** Whether apply has anything to do: changes, or adopted objects to record in state. */
 export function hasWork(plan: Plan): boolean {
-  return plan.steps.some((s) => s.action !== "noop" || s.adopted);
+  return plan.steps.some((s) => s.action !== "noop" || s.adopted) || (plan.forget?.length ?? 0) > 0;
 }
 
 export interface ReadResult {
@@ -120,13 +122,17 @@ export async function planChanges(options: {
   const orphans = Object.entries(state.resources).filter(
     ([addr]) => !wanted.has(addr) && (!scope || scope.orphans.has(addr)),
   );
+  const forget: string[] = [];
   const deletions = await Promise.all(
     orphans.map(async ([addr, entry]): Promise<PlannedStep | null> => {
       const kind = options.kinds.get(entry.kind);
       if (!kind) throw new ReadError(addr, new Error(`unknown resource kind ${entry.kind} in state`));
       const hostGoes = entry.hostedOn !== undefined && !wanted.has(entry.hostedOn);
       const have = hostGoes ? entry.outputs : await readOrphan(ctx, kind, addr, entry.id, entry.outputs);
-      if (have === null) return null; // already gone: apply just forgets it
+      if (have === null) {
+        forget.push(addr); // already gone: apply just forgets it
+        return null;
+      }
       return {
         address: addr,
         kind,
@@ -144,7 +150,10 @@ export async function planChanges(options: {
     ...deletions.filter((s): s is PlannedStep => s !== null),
     ...deposedSteps(state, options.kinds, scope && new Set([...scope.nodes, ...scope.orphans])),
   ];
-  return { steps: [...order.map((n) => steps.get(n.address)!), ...reverseOrder(deleteSteps)] };
+  return {
+    steps: [...order.map((n) => steps.get(n.address)!), ...reverseOrder(deleteSteps)],
+    ...(forget.length > 0 ? { forget: forget.sort() } : {}),
+  };
 }
 
 /**

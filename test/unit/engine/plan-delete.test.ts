@@ -1,7 +1,8 @@
 // Planning deletes of what the stack no longer wants: dependents first, hosted ones go with their server.
 import { describe, expect, it } from "vitest";
-import { ReadError } from "../../../src/engine/plan.ts";
-import { MemoryCloud, node, plan, stateWith, summary, thingKind } from "./memory-cloud.ts";
+import { applyPlan } from "../../../src/engine/apply.ts";
+import { hasWork, ReadError } from "../../../src/engine/plan.ts";
+import { MemoryCloud, node, plan, recordingStore, stateWith, summary, thingKind } from "./memory-cloud.ts";
 
 describe("planChanges for resources the stack no longer wants", () => {
   it("deletes them dependents first, after every wanted step", async () => {
@@ -42,10 +43,16 @@ describe("planChanges for resources the stack no longer wants", () => {
     expect(cloud.log).toEqual([`read ${host.id}`]);
   });
 
-  it("plans nothing for an unwanted resource that is already gone", async () => {
+  it("plans no step for an unwanted resource that is already gone, only to forget it", async () => {
     const kind = thingKind(new MemoryCloud());
     const state = stateWith({ "memory.thing.old": { thing: { id: "id-9", name: "old", size: 1 } } });
-    expect((await plan([], state, [kind])).steps).toEqual([]);
+    const planned = await plan([], state, [kind]);
+    expect(planned.steps).toEqual([]);
+    expect(planned.forget).toEqual(["memory.thing.old"]);
+    expect(hasWork(planned)).toBe(true);
+    const { backend, store } = recordingStore(state);
+    await applyPlan({ plan: planned, state: store, ctx: {}, observed: new Map(), concurrency: 2 });
+    expect(backend.written.at(-1)?.resources).toEqual({});
   });
 
   it("refuses a kind in state it does not know", async () => {
