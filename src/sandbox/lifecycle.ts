@@ -38,8 +38,8 @@ import {
   REGISTRY_VOLUME,
   SERVICE_CONTAINERS,
 } from "./services.ts";
-import { removeFirewallRules, removePrivateNetworks } from "./vm/docker-networking.ts";
 import { VM_LABEL } from "./vm/docker-machine-driver.ts";
+import { removeFirewallRules, removePrivateNetworks } from "./vm/docker-networking.ts";
 import { ensureSharedRoot, releaseRoot } from "./volumes/host-mounts.ts";
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "slipway.js");
@@ -231,12 +231,16 @@ export async function sandboxStatus(files: SandboxFiles): Promise<SandboxStatus>
     s3: existsSync(files.caCert) && (await s3Answers(files)) ? s3Endpoint() : null,
   };
   if (!(await engineRunning())) return { api, containers: [] };
-  const rows = await listContainers(SANDBOX_LABEL, `{{.Names}} {{.State}} {{.Label "${VM_LABEL}"}}`);
+  const rows = await listContainers(
+    SANDBOX_LABEL,
+    `{{.Names}} {{.State}} {{.Label "${VM_LABEL}"}} {{.Label "${LB_LABEL}"}}`,
+  );
   return {
     api,
     containers: rows.map((row) => {
-      const [name = "", state = "", serverId = ""] = row.split(" ");
-      return { name, state, role: serverId ? `server ${serverId}` : "service" };
+      const [name = "", state = "", serverId = "", lbId = ""] = row.split(" ");
+      const role = serverId ? `server ${serverId}` : lbId ? `load balancer ${lbId}` : "service";
+      return { name, state, role };
     }),
   };
 }
