@@ -2,7 +2,7 @@
  * Hetzner networks and firewalls made real in the sandbox: two servers on a private network reach each
  * other on the private IPs the API reports, and a cloud firewall allowing only SSH closes every other
  * port of a server's public address (from the host and from another server) until it is removed, while
- * the private network stays unfiltered, as on Hetzner.
+ * the private network stays unfiltered, as on Hetzner. A server moved to another primary IP answers there.
  */
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -68,6 +68,7 @@ interface Server {
 }
 
 let networkId: number;
+let primaryIpId: number | undefined;
 const servers: Server[] = [];
 
 beforeAll(async () => {
@@ -102,6 +103,7 @@ afterAll(async () => {
     if (res.status === 200) await settle([res.body.action]);
   }
   if (networkId) await api("DELETE", `/networks/${networkId}`);
+  if (primaryIpId) await api("DELETE", `/primary_ips/${primaryIpId}`);
 });
 
 describe("private networks", () => {
@@ -166,5 +168,27 @@ describe("a firewall allowing only SSH", () => {
     expect((await api("DELETE", `/firewalls/${firewallId}`)).status).toBe(204);
     const rules = await exec(["iptables", "-S"]);
     expect(rules.stdout).not.toContain(`SBX-FWI-${b.id}`);
+  });
+});
+
+describe("primary IPs", () => {
+  it("moves a server to another primary IP while it is off", async () => {
+    const [, b] = servers as [Server, Server];
+    const old = (await api("GET", `/servers/${b.id}`)).body.server.public_net.ipv4;
+    await settle([(await api("POST", `/servers/${b.id}/actions/poweroff`)).body.action]);
+    await settle([(await api("POST", `/primary_ips/${old.id}/actions/unassign`)).body.action]);
+    const created = await api("POST", "/primary_ips", {
+      name: `e2e-ip-${Date.now().toString(36)}`,
+      type: "ipv4",
+      assignee_type: "server",
+      assignee_id: b.id,
+    });
+    expect(created.status).toBe(201);
+    primaryIpId = created.body.primary_ip.id;
+    const ip: string = created.body.primary_ip.ip;
+    await settle([created.body.action]);
+    await settle([(await api("POST", `/servers/${b.id}/actions/poweron`)).body.action]);
+    await eventually(() => hostReaches(ip, 22), `server ${b.id} answers on its new address ${ip}`);
+    expect(await hostReaches(old.ip, 22)).toBe(false);
   });
 });
