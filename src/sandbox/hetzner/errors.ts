@@ -26,18 +26,15 @@ export type ErrorCode =
   | "primary_ip_version_mismatch"
   | "resource_in_use"
   | "server_already_attached"
-  | "server_not_attached"
   | "ip_not_available"
   | "no_subnet_available"
   | "networks_overlap"
   | "firewall_already_applied"
-  | "firewall_already_removed"
   | "firewall_managed_by_label_selector"
   | "private_net_only_server"
   | "server_already_added"
   | "server_not_stopped"
   | "server_has_ipv4"
-  | "server_has_ipv6"
   | "primary_ip_already_assigned"
   | "primary_ip_assigned"
   | "primary_ip_datacenter_mismatch"
@@ -79,18 +76,15 @@ const STATUS: Record<ErrorCode, number> = {
   primary_ip_version_mismatch: 412,
   resource_in_use: 422,
   server_already_attached: 422,
-  server_not_attached: 422,
   ip_not_available: 422,
   no_subnet_available: 422,
   networks_overlap: 422,
   firewall_already_applied: 422,
-  firewall_already_removed: 422,
   firewall_managed_by_label_selector: 422,
   private_net_only_server: 422,
   server_already_added: 422,
   server_not_stopped: 422,
   server_has_ipv4: 422,
-  server_has_ipv6: 422,
   primary_ip_already_assigned: 422,
   primary_ip_assigned: 422,
   primary_ip_datacenter_mismatch: 422,
