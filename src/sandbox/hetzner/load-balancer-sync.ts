@@ -10,6 +10,7 @@ import { finishAction, startAction } from "./actions.ts";
 import { type Context, commit } from "./context.ts";
 import { type LoadBalancerDriver, loadBalancerSpec, type TargetHealth } from "./load-balancer-driver.ts";
 import type { LoadBalancerRecord } from "./load-balancer-model.ts";
+import { realizeNetworking } from "./network-realization.ts";
 import type { ActionRecord } from "./state.ts";
 
 const DEFAULT_INTERVAL_MS = 2000;
@@ -41,6 +42,8 @@ class LoadBalancerSync {
       const spec = loadBalancerSpec(this.ctx.store.state, lb);
       const key = JSON.stringify(spec);
       if (this.applied.get(id) === key) return;
+      // The Docker network of a private network is made by the machine driver (network-realization.ts).
+      if (spec.networks.length > 0) await realizeNetworking(this.ctx);
       await this.driver.apply(spec);
       this.applied.set(id, key);
     });
