@@ -8,7 +8,15 @@
  */
 import { type Change, change, type ResourceKind } from "../engine/resource.ts";
 import { asRoot, type HostConnector, type HostRef } from "./connector.ts";
-import { decodeFile, emitFile, parseProbe, rootScript, serviceAction, writeFile } from "./shell.ts";
+import {
+  decodeFile,
+  emitFile,
+  HAS_SYSTEMD,
+  parseProbe,
+  rootScript,
+  serviceAction,
+  writeFile,
+} from "./shell.ts";
 
 export interface DockerDaemonSettings {
   logMaxSize: string;
@@ -120,11 +128,23 @@ export function diffDockerEngine(want: DockerEngineInput, have: ObservedDockerEn
   ];
 }
 
-const RESTART_AND_WAIT = [
-  serviceAction("restart", "docker"),
+const WAIT_FOR_DOCKER = [
   "for i in $(seq 1 120); do docker info >/dev/null 2>&1 && exit 0; sleep 0.25; done",
   "echo 'Docker did not answer within 30 s of restarting' >&2; exit 1",
 ].join("\n");
+
+/**
+ * Applies a new daemon.json. live-restore is one of the settings dockerd reloads on SIGHUP, so it is
+ * switched on first, by a reload: the restart that log settings need then leaves containers running.
+ * A change of live-restore alone needs no restart at all.
+ */
+export function applyDaemonJson(content: string, restart: boolean): string {
+  return [
+    writeFile(DAEMON_JSON, content),
+    `if ${HAS_SYSTEMD}; then systemctl reload docker; else kill -HUP "$(cat /var/run/docker.pid)"; fi`,
+    ...(restart ? ["sleep 1", serviceAction("restart", "docker"), WAIT_FOR_DOCKER] : []),
+  ].join("\n");
+}
 
 export const dockerEngine: ResourceKind<DockerEngineInput, ObservedDockerEngine, Ctx> = {
   kind: "host.docker",
@@ -154,8 +174,9 @@ export const dockerEngine: ResourceKind<DockerEngineInput, ObservedDockerEngine,
       if (diffDockerEngine(want, current).length > 0) {
         if (current.daemonError)
           throw new Error(`${ssh.target.name}: ${current.daemonError}; fix or remove it`);
-        const script = `${writeFile(DAEMON_JSON, mergeDaemonJson(current.raw, want.daemon))}\n${RESTART_AND_WAIT}`;
-        await ssh.run(asRoot(want.user, rootScript(script)), "configuring and restarting Docker");
+        const restart = diffDockerEngine(want, current).some((c) => c.path.startsWith("daemon.json log-"));
+        const script = applyDaemonJson(mergeDaemonJson(current.raw, want.daemon), restart);
+        await ssh.run(asRoot(want.user, rootScript(script)), "configuring Docker");
       }
       const done = await probe(ctx, want);
       if (!done?.version) throw new Error(`Docker on ${want.server} does not answer after configuring it`);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { diffDeployUser, keyIdentity, parseDeployUser, sudoersLine } from "../../../src/hosts/deploy-user.ts";
 import {
+  applyDaemonJson,
   DEFAULT_DOCKER_DAEMON,
   diffDockerEngine,
   mergeDaemonJson,
@@ -168,5 +169,13 @@ describe("host.timezone, host.sysctl, host.swap", () => {
       ["/etc/fstab", "missing", "present"],
     ]);
     expect(diffSwap(want, { ...have, supported: false })).toEqual([]);
+  });
+});
+
+describe("applyDaemonJson", () => {
+  it("reloads first so live-restore is on before any restart, and restarts only for log settings", () => {
+    const withRestart = applyDaemonJson("{}\n", true);
+    expect(withRestart.indexOf("kill -HUP")).toBeLessThan(withRestart.indexOf("service docker restart"));
+    expect(applyDaemonJson("{}\n", false)).not.toContain("restart");
   });
 });
