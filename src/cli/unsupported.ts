@@ -3,6 +3,7 @@
  * silently leaves out the firewall the user asked for.
  */
 import type { Stack } from "../config/index.ts";
+import { SUPPORTED_ACCESSORIES } from "../services/accessory-nodes.ts";
 import { warn } from "./output.ts";
 
 export function unsupportedParts(stack: Stack): string[] {
@@ -15,7 +16,12 @@ export function unsupportedParts(stack: Stack): string[] {
   nonEmpty("loadBalancers", stack.loadBalancers);
   nonEmpty("volumes", stack.volumes);
   nonEmpty("placementGroups", stack.placementGroups);
-  nonEmpty("accessories", stack.accessories);
+  for (const [name, accessory] of Object.entries(stack.accessories)) {
+    if (!SUPPORTED_ACCESSORIES.includes(accessory.type))
+      parts.push(`accessories.${name} (type "${accessory.type}")`);
+    else if (accessory.network || accessory.replicas.length > 0 || accessory.volume)
+      parts.push(`accessories.${name}.network/replicas/volume`);
+  }
   nonEmpty("buckets", stack.buckets);
   nonEmpty("backups", stack.backups);
   if (stack.dns) parts.push("dns");

@@ -74,9 +74,10 @@ async function lock(ssh: SshConnection, want: ReleaseInput, holder: LockHolder, 
   const by = other
     ? `${other.who} (${other.command}, since ${other.since}${other.reason ? `, reason: ${other.reason}` : ""})`
     : "an unknown holder";
-  throw new UserError(`${want.service} on ${ssh.target.name} is being deployed by ${by}`, {
-    hint: `Wait for that deploy to finish. If it died, take the lock over with: slipway deploy ${want.service} --force`,
-  });
+  // The way out goes in the message itself: apply reports a failed step by its message alone.
+  throw new UserError(
+    `${want.service} on ${ssh.target.name} is being deployed by ${by}; wait for it to finish, or if it died take the lock over with: slipway deploy ${want.service} --force`,
+  );
 }
 
 async function audit(ssh: SshConnection, want: ReleaseInput, entry: AuditEntry): Promise<void> {

@@ -12,6 +12,7 @@ import { serverUserData } from "../hosts/user-data.ts";
 import { labelValue, ownershipLabels } from "../providers/hetzner/labels.ts";
 import { server } from "../providers/hetzner/server.ts";
 import { sshKey } from "../providers/hetzner/ssh-key.ts";
+import { accessoryGraph, withAccessories } from "../services/accessory-nodes.ts";
 import { type BuildSpec, contextHash } from "../services/build-context.ts";
 import { proxy } from "../services/proxy.ts";
 import { release } from "../services/release.ts";
@@ -115,9 +116,16 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
     );
   }
 
+  const accessories = await accessoryGraph(stack, inputs.secrets, (group) => {
+    const instance = instances.find((i) => i.group === group)!;
+    return { server: instance.address, engine: address(dockerEngine.kind, instance.name) };
+  });
+  nodes.push(...accessories.nodes);
   const proxied = new Set<string>();
   for (const [serviceName, service] of Object.entries(stack.services)) {
-    const env = inputs.secrets.resolveEnv(service.env, `services.${serviceName}.env`);
+    const hosts = instances.filter((i) => service.servers.includes(i.group)).map((i) => i.address);
+    const links = accessories.forService(serviceName, hosts);
+    const env = withAccessories(inputs.secrets.resolveEnv(service.env, `services.${serviceName}.env`), links);
     const build = service.build && {
       context: resolve(inputs.configDir, service.build.context),
       dockerfile: service.build.dockerfile,
@@ -179,7 +187,7 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
           cpus: service.cpus,
           runAs: service.user,
         },
-        dependsOn: service.domains.length > 0 ? [engine, proxyAddress] : [engine],
+        dependsOn: [...(service.domains.length > 0 ? [engine, proxyAddress] : [engine]), ...links.dependsOn],
         hostedOn: instance.address,
       });
     }

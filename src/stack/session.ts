@@ -17,6 +17,7 @@ import { SshPool } from "../hosts/ssh.ts";
 import { createHetznerClient, type HetznerClient, hetznerSettings } from "../providers/hetzner/client.ts";
 import { server } from "../providers/hetzner/server.ts";
 import { sshKey } from "../providers/hetzner/ssh-key.ts";
+import { accessory } from "../services/accessory.ts";
 import { proxy } from "../services/proxy.ts";
 import { release } from "../services/release.ts";
 import type { DeployRun } from "../services/rollout.ts";
@@ -25,7 +26,7 @@ import { SecretResolver } from "./secrets.ts";
 import { openStackState, stackKeys } from "./state-setup.ts";
 
 export const KINDS: ReadonlyMap<string, AnyKind> = new Map(
-  [sshKey, server, ...HOST_KINDS, proxy, release].map((k) => [k.kind, k as AnyKind]),
+  [sshKey, server, ...HOST_KINDS, proxy, release, accessory].map((k) => [k.kind, k as AnyKind]),
 );
 
 export interface RunContext {
