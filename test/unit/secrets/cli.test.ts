@@ -116,6 +116,19 @@ describe("state lock from the command line", () => {
     expect(existsSync(join(lockDir(), "state.json"))).toBe(false);
   });
 
+  it("up --lock-timeout waits for the holder, says so, then fails naming it", async () => {
+    writeFileSync(
+      config,
+      `import { defineStack } from "slipway";\nexport default defineStack({ name: "locked", servers: { web: { type: "cx22", image: "debian-12" } } });\n`,
+    );
+    const info = plantLock();
+    expect(await slipway("up", "--yes", "--lock-timeout", "1s")).toBe(1);
+    expect(stderr).toContain(
+      `State is locked by alice@${info.host} (pid ${info.pid}) since ${info.created} for "up"; waiting up to 1s ...`,
+    );
+    expect(stderr).toContain("Error: state is locked after waiting 1 s: held by alice@");
+  });
+
   it("force-unlock removes the lock with that ID after confirmation", async () => {
     const info = plantLock();
     expect(await slipway("force-unlock", info.id, "--yes")).toBe(0);
