@@ -12,6 +12,7 @@ import { fail2ban } from "./fail2ban.ts";
 import { packages } from "./packages.ts";
 import { hardenedSshd, sshd } from "./sshd.ts";
 import { swap } from "./swap.ts";
+import { swarm } from "./swarm.ts";
 import { sysctl } from "./sysctl.ts";
 import { timezone } from "./timezone.ts";
 import { type HostFirewallRule, ufw } from "./ufw.ts";
@@ -59,13 +60,14 @@ export function hostNodes(input: HostNodesInput): ResourceNode[] {
     dependsOn: [server, ...after],
     hostedOn: server,
   });
-  const swarm = Object.values(stack.services).some(
-    (s) => s.runtime === "swarm" && s.servers.includes(input.group),
+  const swarmGroups = Object.keys(stack.servers).filter((g) =>
+    Object.values(stack.services).some((s) => s.runtime === "swarm" && s.servers.includes(g)),
   );
+  const inSwarm = swarmGroups.includes(input.group);
   const nodes: ResourceNode[] = [
     node(deployUser, { ...ref, authorizedKeys: [input.publicKey, ...stack.ssh.authorizedKeys] }),
     node(sshd, { ...ref, settings: hardenedSshd(user) }, [at(deployUser.kind)]),
-    node(dockerEngine, { ...ref, daemon: { ...DEFAULT_DOCKER_DAEMON, liveRestore: !swarm } }),
+    node(dockerEngine, { ...ref, daemon: { ...DEFAULT_DOCKER_DAEMON, liveRestore: !inSwarm } }),
     node(timezone, { ...ref, timezone: hosts.timezone }),
   ];
   if (hosts.ufw.enabled) {
@@ -92,6 +94,7 @@ export function hostNodes(input: HostNodesInput): ResourceNode[] {
       node(upgrades, { ...ref, reboot: hosts.upgrades.reboot, rebootTime: hosts.upgrades.rebootTime }),
     );
   }
+  if (inSwarm) nodes.push(swarmNode(stack, swarmGroups, input, node, at));
   if (hosts.packages.length > 0) nodes.push(node(packages, { ...ref, packages: hosts.packages }));
   if (Object.keys(hosts.sysctl).length > 0) {
     const values = Object.fromEntries(Object.entries(hosts.sysctl).map(([k, v]) => [k, String(v)]));
@@ -99,6 +102,39 @@ export function hostNodes(input: HostNodesInput): ResourceNode[] {
   }
   if (hosts.swap !== undefined) nodes.push(node(swap, { ...ref, sizeMiB: hosts.swap }));
   return nodes;
+}
+
+/**
+ * Swarm membership: the first server of the first swarm group manages, the rest join it. Across several
+ * servers the swarm needs a private network they all share (management, gossip and overlay traffic stay
+ * off the public interface, and UFW admits the network).
+ */
+function swarmNode(
+  stack: Stack,
+  groups: string[],
+  input: HostNodesInput,
+  node: (kind: AnyKind, nodeInput: unknown, after?: string[]) => ResourceNode,
+  at: (kind: string) => string,
+): ResourceNode {
+  const first = groups[0]!;
+  const managerName = stack.servers[first]!.count === 1 ? first : `${first}-1`;
+  const manager = address("hetzner.server", managerName);
+  const servers = groups.reduce((n, g) => n + stack.servers[g]!.count, 0);
+  const shared = Object.keys(stack.servers[first]!.networks).filter((net) =>
+    groups.every((g) => net in stack.servers[g]!.networks),
+  );
+  if (servers > 1 && shared.length === 0) {
+    throw new UsageError(
+      `servers: the Swarm services run on ${servers} servers (groups ${groups.join(", ")}) that share no private network`,
+      {
+        hint: 'Put those groups on one network, e.g. networks: ["main"] on each, so swarm traffic stays private.',
+      },
+    );
+  }
+  const role = manager === input.server ? "manager" : "worker";
+  const after =
+    role === "worker" ? [at(dockerEngine.kind), address(swarm.kind, managerName)] : [at(dockerEngine.kind)];
+  return node(swarm, { server: input.server, user: input.stack.ssh.user, role, manager }, after);
 }
 
 /** Every host kind, for the session's registry. */
@@ -113,4 +149,5 @@ export const HOST_KINDS: AnyKind[] = [
   packages,
   sysctl,
   swap,
+  swarm,
 ];

@@ -8,7 +8,10 @@
 set -u
 seed=/var/lib/cloud/seed
 instance=/var/lib/cloud/instance
-mkdir -p /run/sshd "$instance"
+# /run starts empty at every boot, as the tmpfs it is on a real host: a pid file or socket left from before
+# a reboot would make a daemon (fail2ban) believe it is still running and refuse to start.
+mountpoint -q /run || mount -t tmpfs -o mode=755,nosuid,nodev tmpfs /run
+mkdir -p /run/sshd /run/lock "$instance"
 rm -f "$instance/boot-finished"
 
 first_boot=0
