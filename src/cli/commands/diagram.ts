@@ -30,6 +30,11 @@ export const diagramCommand = defineCommand({
     format: { type: "string", description: "mermaid or svg", valueHint: "FORMAT", default: "mermaid" },
     output: { type: "string", alias: "o", description: "Write to FILE instead of stdout", valueHint: "FILE" },
     plan: { type: "boolean", description: "Draw the plan even when state has live values" },
+    environment: {
+      type: "string",
+      description: 'Draw this environment of the stack (default: "production", the stack as written)',
+      valueHint: "NAME",
+    },
     check: { type: "string", description: "Fail when diagrams committed in DIR are stale", valueHint: "DIR" },
     update: { type: "string", description: "Rewrite the diagrams committed in DIR", valueHint: "DIR" },
   },
@@ -37,7 +42,10 @@ export const diagramCommand = defineCommand({
     if (args.format !== "mermaid" && args.format !== "svg") {
       throw new UsageError(`--format: expected "mermaid" or "svg", not "${args.format}"`);
     }
-    const { stack, dir } = await loadStack(args.config);
+    const { stack, dir } = await loadStack(
+      args.config,
+      args.environment ? { environment: args.environment } : {},
+    );
     const dirArg = args.check ?? args.update;
     if (dirArg !== undefined) {
       if (args.check !== undefined && args.update !== undefined)

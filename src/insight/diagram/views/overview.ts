@@ -117,11 +117,15 @@ export function overview(facts: StackFacts): Diagram {
     }
   }
 
-  const environments = Object.keys(stack.environments);
+  // A merged stack is named <base>-<environment>; the others are named from the base.
+  const current = stack.environment;
+  const base = current === "production" ? stack.name : stack.name.slice(0, -(current.length + 1));
+  const environments = ["production", ...Object.keys(stack.environments)].filter((e) => e !== current);
   if (environments.length > 0) {
     d.group("other", "Other environments");
     for (const env of environments) {
-      d.node(`env:${env}`, [`${stack.name}-${env}`, "same stack, own servers"], { group: "other" });
+      const name = env === "production" ? base : `${base}-${env}`;
+      d.node(`env:${env}`, [`${env}: ${name}`, "same stack file, own servers"], { group: "other" });
       d.edge("users", `env:${env}`, { dashed: true });
     }
   }
