@@ -122,6 +122,7 @@ export function answer(ctx: AnswerContext, qname: string, qtype: string): DnsAns
       const rcode = hop === 0 ? RCODE.NXDOMAIN : RCODE.NOERROR;
       return { rcode, authoritative: true, answers, authorities: [soa(currentZone)] };
     }
+    if (current === currentZone.name) answers.push(...apexAnswers(currentZone, owner, qtype));
     const proxied = records.some((r) => r.proxied && PROXIABLE.has(r.type));
     const others = records.filter((r) => !PROXIABLE.has(r.type));
     if (proxied) {
@@ -130,7 +131,6 @@ export function answer(ctx: AnswerContext, qname: string, qtype: string): DnsAns
       answers.push(...typed(owner, qtype === "A" ? "" : qtype, others));
       break;
     }
-    if (current === currentZone.name) answers.push(...apexAnswers(currentZone, owner, qtype));
     const cname = records.find((r) => r.type === "CNAME");
     if (cname && qtype !== "CNAME") {
       answers.push(toAnswer(owner, cname) as Answer);

@@ -99,7 +99,9 @@ describe("the sandbox's authoritative DNS server", () => {
     expect(await errorCode(resolver.resolve4("real.example.test"))).toBe("ENODATA");
   });
 
-  it("answers the apex SOA and NS from the zone", async () => {
+  it("answers the apex SOA and NS from the zone, also when the apex is proxied", async () => {
+    await add({ type: "A", name: "@", content: "127.0.1.5", proxied: true });
+    expect(await resolver.resolve4("example.test")).toEqual([EDGE]);
     expect(await resolver.resolveNs("example.test")).toEqual([
       "ada.ns.sandbox.slipway.test",
       "bob.ns.sandbox.slipway.test",
