@@ -1,5 +1,5 @@
 /**
- * `slipway exec HOST|GROUP... | --all -- CMD`: runs one command line on several servers at once (as the
+ * `slipway exec HOST|GROUP[,…] | --all -- CMD`: runs one command line on several servers at once (as the
  * deploy user, over the pinned-key SSH pool), at most --concurrency at a time. Output is streamed as it
  * comes, each line prefixed with its server; the exit code is the worst of them.
  */
@@ -13,7 +13,7 @@ import { err, out, paint } from "../output.ts";
 
 const VALUE_FLAGS = new Set(["-c", "--config", "--concurrency"]);
 
-/** Server names before `--`, skipping flags and their values; the command line after it. */
+/** Server names before `--` (comma-separated), skipping flags and their values; the command line after it. */
 export function splitExecArgs(rawArgs: readonly string[]): { names: string[]; command: string } {
   const dash = rawArgs.indexOf("--");
   const before = dash === -1 ? rawArgs : rawArgs.slice(0, dash);
@@ -21,7 +21,7 @@ export function splitExecArgs(rawArgs: readonly string[]): { names: string[]; co
   for (let i = 0; i < before.length; i++) {
     const token = before[i]!;
     if (VALUE_FLAGS.has(token)) i++;
-    else if (!token.startsWith("-")) names.push(token);
+    else if (!token.startsWith("-")) names.push(...token.split(",").filter(Boolean));
   }
   // Joined with spaces and run by the remote shell, as ssh does: `-- 'ls | wc -l'` and `-- ls -l` both work.
   return { names, command: dash === -1 ? "" : rawArgs.slice(dash + 1).join(" ") };
@@ -31,7 +31,11 @@ export const execCommand = defineCommand({
   meta: { name: "exec", description: "Run a command on servers: slipway exec web -- uptime" },
   args: {
     ...globalArgs,
-    host: { type: "positional", description: "Server or group names (or --all)", required: false },
+    host: {
+      type: "positional",
+      description: "Server or group, or several: web-1,db (or --all)",
+      required: false,
+    },
     all: { type: "boolean", description: "Every server of the stack" },
     concurrency: { type: "string", description: "Servers at once (default 5)", valueHint: "N", default: "5" },
   },

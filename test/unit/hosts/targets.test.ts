@@ -50,9 +50,7 @@ describe("prefixLines", () => {
 
 describe("exec and ssh arguments", () => {
   it("takes server names before -- (skipping flag values) and the command line after it", () => {
-    expect(
-      splitExecArgs(["web", "-c", "other.ts", "db", "--concurrency", "2", "--", "ls", "-l", "/"]),
-    ).toEqual({
+    expect(splitExecArgs(["-c", "other.ts", "web,db", "--concurrency", "2", "--", "ls", "-l", "/"])).toEqual({
       names: ["web", "db"],
       command: "ls -l /",
     });
