@@ -25,7 +25,6 @@ export function unsupportedParts(stack: Stack): string[] {
   nonEmpty("buckets", stack.buckets);
   nonEmpty("backups", stack.backups);
   if (stack.dns) parts.push("dns");
-  if (stack.registry) parts.push("registry");
   if (stack.proxy.redirectWww) parts.push("proxy.redirectWww");
   for (const [name, service] of Object.entries(stack.services)) {
     if (service.runtime === "swarm") parts.push(`services.${name}.runtime "swarm"`);

@@ -6,10 +6,13 @@
 import { asRoot, type HostRef } from "../hosts/connector.ts";
 import type { SshConnection } from "../hosts/ssh.ts";
 import { type BuildSpec, contextTar } from "./build-context.ts";
+import { type PublishSpec, publish } from "./publish.ts";
 
 export interface ImageSpec extends HostRef {
   image: string;
   build?: BuildSpec;
+  /** Set when the stack has a registry: build here once, push, and let hosts pull. */
+  publish?: PublishSpec;
 }
 
 export function buildArgv(spec: ImageSpec & { build: NonNullable<ImageSpec["build"]> }): string[] {
@@ -33,7 +36,24 @@ export function buildArgv(spec: ImageSpec & { build: NonNullable<ImageSpec["buil
 }
 
 export async function ensureImage(ssh: SshConnection, spec: ImageSpec): Promise<void> {
-  if (spec.build) {
+  if (spec.publish) {
+    await publish(spec.publish);
+    const login = spec.publish.login;
+    if (login) {
+      await ssh.run(
+        asRoot(spec.user, [
+          "docker",
+          "login",
+          "--username",
+          login.username,
+          "--password-stdin",
+          login.server,
+        ]),
+        `logging in to ${login.server}`,
+        { stdin: login.password },
+      );
+    }
+  } else if (spec.build) {
     const present = await ssh.exec(
       asRoot(spec.user, ["docker", "image", "inspect", "--format", "{{.Id}}", spec.image]),
     );

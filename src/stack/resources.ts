@@ -15,6 +15,7 @@ import { sshKey } from "../providers/hetzner/ssh-key.ts";
 import { accessoryGraph, withAccessories } from "../services/accessory-nodes.ts";
 import { type BuildSpec, contextHash } from "../services/build-context.ts";
 import { proxy } from "../services/proxy.ts";
+import { gitCommit, type PublishSpec, registryImage, releaseTags } from "../services/publish.ts";
 import { release } from "../services/release.ts";
 import { releaseId as serviceReleaseId } from "../services/release-composition.ts";
 import type { SecretResolver } from "./secrets.ts";
@@ -55,6 +56,30 @@ export function serverInstances(stack: Stack): ServerInstance[] {
       return { group, name, cloudName: `${stack.name}-${name}`, address: address(server.kind, name) };
     }),
   );
+}
+
+/** How a built image reaches the stack's registry: its tags and, if the stack has them, credentials. */
+async function publishSpec(
+  stack: Stack,
+  inputs: GraphInputs,
+  image: string,
+  build: BuildSpec,
+  release: string,
+): Promise<PublishSpec> {
+  const registry = stack.registry!;
+  const creds =
+    registry.username && registry.password
+      ? inputs.secrets.resolveEnv({ password: registry.password }, "registry").values.password
+      : undefined;
+  return {
+    image,
+    build,
+    tags: releaseTags(stack.environment, release, await gitCommit(inputs.configDir)),
+    login:
+      creds === undefined
+        ? undefined
+        : { server: registry.server, username: registry.username!, password: creds },
+  };
 }
 
 export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[]> {
@@ -133,9 +158,12 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
       target: service.build.target,
       platform: service.build.platform,
     };
-    const image = build
-      ? `slipway/${stack.name}-${serviceName}:${(await (inputs.contextHash ?? contextHash)(build)).slice(0, 12)}`
-      : service.image!;
+    const hash = build && (await (inputs.contextHash ?? contextHash)(build)).slice(0, 12);
+    const image = !build
+      ? service.image!
+      : stack.registry
+        ? registryImage(stack.registry, stack.name, serviceName, hash!)
+        : `slipway/${stack.name}-${serviceName}:${hash}`;
     const releaseId = serviceReleaseId({
       image,
       env: env.values,
@@ -172,6 +200,8 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
           release: releaseId,
           image,
           build,
+          publish:
+            build && stack.registry ? await publishSpec(stack, inputs, image, build, releaseId) : undefined,
           port: service.port,
           env: env.values,
           secretKeys: env.secretKeys,

@@ -52,7 +52,7 @@ export function releaseNodes(session: Session, services: readonly string[]): Res
 function overrideImage(session: Session, service: string, image: string): void {
   session.nodes = session.nodes.map((node) => {
     if (node.kind.kind !== "service.release" || (node.input as ReleaseInput).service !== service) return node;
-    const input = { ...(node.input as ReleaseInput), image, build: undefined };
+    const input = { ...(node.input as ReleaseInput), image, build: undefined, publish: undefined };
     return { ...node, input: { ...input, release: releaseId(input) } };
   });
 }

@@ -2,7 +2,6 @@
 // the services that depend on them, and the errors for what this version cannot run.
 import { describe, expect, it } from "vitest";
 import { parseStack } from "../../../src/config/index.ts";
-import { UserError } from "../../../src/errors.ts";
 import { accessoryHealth, accessorySpec } from "../../../src/services/accessory.ts";
 import { accessoryGraph, withAccessories } from "../../../src/services/accessory-nodes.ts";
 import { runAccessory } from "../../../src/services/commands/accessories.ts";
@@ -113,10 +112,7 @@ describe("accessoryGraph", () => {
       secrets(),
       engineOf,
     );
-    expect(graph.nodes.map((n) => (n.input as { image: string }).image)).toEqual([
-      "postgres:16",
-      "redis:6",
-    ]);
+    expect(graph.nodes.map((n) => (n.input as { image: string }).image)).toEqual(["postgres:16", "redis:6"]);
     expect(graph.nodes[1]!.input).toMatchObject({ args: ["--requirepass", "y"] });
   });
 
