@@ -2,7 +2,8 @@
  * `slipway logs` against the sandbox: examples/hello comes up, then the web service's request log
  * (the app prints one line per request, Caddy's health probes included) is read from its server,
  * prefixed by the server's name; `-f` keeps streaming new lines; an unknown service is a usage error.
- * Also `slipway status` and `slipway diagram` with the live values the run left in state.
+ * Before that, `slipway cost` and `plan` price the stack from the sandbox's /pricing; after it,
+ * `slipway status` and `slipway diagram` show the live values the run left in state.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -14,13 +15,23 @@ describe("slipway logs on the sandbox", () => {
   let ws: Workspace;
   const cli = (args: string[], code: number) => expectCli(args, code, { cwd: ws.dir, env: ws.env });
 
-  beforeAll(async () => {
+  beforeAll(() => {
     ws = exampleWorkspace("hello");
-    await cli(["up", "--yes"], 0);
   });
   afterAll(async () => {
     await runCli(["destroy", "--yes"], { cwd: ws.dir, env: ws.env });
     ws.remove();
+  });
+
+  it("prices the stack from the sandbox's price list, in cost and in plan", async () => {
+    const cost = JSON.parse((await cli(["cost", "--json"], 0)).stdout) as {
+      total: { net: string; gross: string };
+    };
+    expect(cost.total).toEqual({ net: "3.7900", gross: "4.5101" });
+    const plan = await cli(["plan"], 0);
+    expect(plan.stdout).toContain("Monthly cost: +3.79 EUR net (+4.51 gross)");
+    expect(plan.stdout).toContain("+3.79  hetzner.server.web (cx22 · fsn1)");
+    await cli(["up", "--yes"], 0);
   });
 
   it("prints the service's log lines prefixed by the server", async () => {
