@@ -49,7 +49,14 @@ describe("errors by code", () => {
     ["a missing server", 404, "not_found", "GET", "/servers/999", undefined],
     ["a non-numeric id", 422, "invalid_input", "GET", "/servers/abc", undefined],
     ["a method the spec lacks", 405, "method_not_allowed", "PATCH", "/servers", undefined],
-    ["an endpoint the emulator does not implement", 422, "unsupported_error", "GET", "/floating_ips", undefined],
+    [
+      "an endpoint the emulator does not implement",
+      422,
+      "unsupported_error",
+      "GET",
+      "/floating_ips",
+      undefined,
+    ],
     [
       "an action the emulator does not implement",
       422,
