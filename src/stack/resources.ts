@@ -174,6 +174,9 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
       cpus: service.cpus,
       runAs: service.user,
     });
+    // One host at a time: each host's release waits for the previous one, so a release that fails its
+    // health check stops the rollout while the other hosts keep serving the old release.
+    let previousHost: string[] = [];
     for (const instance of instances.filter((i) => service.servers.includes(i.group))) {
       const engine = address(dockerEngine.kind, instance.name);
       const proxyAddress = address(proxy.kind, instance.name);
@@ -217,9 +220,14 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
           cpus: service.cpus,
           runAs: service.user,
         },
-        dependsOn: [...(service.domains.length > 0 ? [engine, proxyAddress] : [engine]), ...links.dependsOn],
+        dependsOn: [
+          ...(service.domains.length > 0 ? [engine, proxyAddress] : [engine]),
+          ...links.dependsOn,
+          ...previousHost,
+        ],
         hostedOn: instance.address,
       });
+      previousHost = [address(release.kind, `${serviceName}@${instance.name}`)];
     }
   }
   return nodes;

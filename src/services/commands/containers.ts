@@ -44,14 +44,15 @@ export function stackNetwork(stack: string): string {
   return `slipway-${stack}`;
 }
 
+/**
+ * Creates the stack network unless it exists, under a host-wide lock: Docker accepts two networks of
+ * the same name, and two releases or accessories starting at once would otherwise both create one.
+ */
 export function ensureNetwork(name: string): Argv {
-  return [
-    "sh",
-    "-c",
-    'docker network inspect "$1" >/dev/null 2>&1 || docker network create "$1" >/dev/null',
-    "ensure-network",
-    name,
-  ];
+  const script =
+    "mkdir -p /run/lock && exec 9>/run/lock/slipway-network.lock && flock 9 && " +
+    '{ docker network inspect "$1" >/dev/null 2>&1 || docker network create "$1" >/dev/null; }';
+  return ["sh", "-c", script, "ensure-network", name];
 }
 
 export function runParts(spec: RunParts): RunParts {

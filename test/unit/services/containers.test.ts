@@ -1,5 +1,5 @@
 // docker argv for releases and the proxy: exact flags, loopback-only ports, labels, and the release listing.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,6 +152,22 @@ describe("listReleases", () => {
 });
 
 describe("hooks, addresses and the network", () => {
+  it("creates the network once when two start at the same moment", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "slipway-net-race-"));
+    // A slow create that leaves a marker, which inspect reports as "exists".
+    writeFileSync(
+      join(bin, "docker"),
+      `#!/bin/sh\ncase "$2" in inspect) [ -e ${bin}/made ] ;; create) sleep 0.3; echo made >> ${bin}/made ;; esac\n`,
+    );
+    chmodSync(join(bin, "docker"), 0o755);
+    const [cmd, ...args] = ensureNetwork("slipway-shop");
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    const start = () =>
+      new Promise<void>((resolve) => spawn(cmd!, args, { env }).on("exit", () => resolve()));
+    await Promise.all([start(), start()]);
+    expect(spawnSync("cat", [join(bin, "made")], { encoding: "utf8" }).stdout).toBe("made\n");
+  });
+
   it("runs a hook in a one-off container of the release's image, env and network, as its user", () => {
     // biome-ignore format: one flag and its value per line
     expect(runHook({ ...web, runAs: "app" }, ["npm", "run", "migrate"])).toEqual([
