@@ -5,8 +5,12 @@
  */
 import type { Diagram, DiagramGroup, DiagramNode, Shape } from "./graph.ts";
 
+function escapeDot(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+}
+
 function quote(text: string): string {
-  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  return `"${escapeDot(text)}"`;
 }
 
 const SHAPES: Record<Shape, string> = {
@@ -18,7 +22,7 @@ const SHAPES: Record<Shape, string> = {
 };
 
 function nodeLine(node: DiagramNode, indent: string): string {
-  return `${indent}${quote(node.id)} [label=${quote(node.lines.join("\n"))}, ${SHAPES[node.shape]}];`;
+  return `${indent}${quote(node.id)} [label="${node.lines.map(escapeDot).join("\\n")}", ${SHAPES[node.shape]}];`;
 }
 
 function cluster(diagram: Diagram, group: DiagramGroup, depth: number): string[] {
@@ -32,6 +36,17 @@ function cluster(diagram: Diagram, group: DiagramGroup, depth: number): string[]
   ];
 }
 
+/** A node inside the group (or its subgroups): Graphviz draws an arrow to a cluster as one to a node, clipped at the box. */
+function representative(diagram: Diagram, group: string): string | undefined {
+  const own = diagram.nodes.find((n) => n.group === group);
+  if (own) return own.id;
+  for (const child of diagram.groups.filter((g) => g.parent === group)) {
+    const found = representative(diagram, child.id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export function toDot(diagram: Diagram): string {
   const lines = [
     `digraph ${quote(diagram.title)} {`,
@@ -40,11 +55,13 @@ export function toDot(diagram: Diagram): string {
     ...diagram.groups.filter((g) => g.parent === undefined).flatMap((g) => cluster(diagram, g, 1)),
     ...diagram.nodes.filter((n) => n.group === undefined).map((n) => nodeLine(n, "  ")),
     ...diagram.edges.map((e) => {
+      const to = e.toGroup ? representative(diagram, e.to)! : e.to;
       const attributes = [
         ...(e.label ? [`label=${quote(e.label)}`] : []),
         ...(e.dashed ? ["style=dashed"] : []),
+        ...(e.toGroup ? [`lhead=${quote(`cluster_${e.to}`)}`] : []),
       ];
-      return `  ${quote(e.from)} -> ${quote(e.to)}${attributes.length ? ` [${attributes.join(", ")}]` : ""};`;
+      return `  ${quote(e.from)} -> ${quote(to)}${attributes.length ? ` [${attributes.join(", ")}]` : ""};`;
     }),
     "}",
   ];

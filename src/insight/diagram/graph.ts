@@ -23,7 +23,9 @@ export interface DiagramGroup {
 
 export interface DiagramEdge {
   from: string;
+  /** A node id, or a group id when `toGroup` (an arrow to the whole box). */
   to: string;
+  toGroup: boolean;
   label: string | undefined;
   dashed: boolean;
 }
@@ -76,6 +78,7 @@ export class DiagramBuilder {
     const edge = {
       from: safeId("n", from),
       to: safeId("n", to),
+      toGroup: false,
       label: options.label,
       dashed: options.dashed ?? false,
     };
@@ -83,16 +86,30 @@ export class DiagramBuilder {
     if (!this.diagram.edges.some(same)) this.diagram.edges.push(edge);
   }
 
+  /** An arrow to a whole group ("every server"), instead of one arrow per node in it. */
+  edgeToGroup(from: string, group: string, options: { label?: string; dashed?: boolean } = {}): void {
+    this.diagram.edges.push({
+      from: safeId("n", from),
+      to: safeId("g", group),
+      toGroup: true,
+      label: options.label,
+      dashed: options.dashed ?? false,
+    });
+  }
+
   /** The finished diagram; throws if an edge names a node that was never added (a bug in a view). */
   build(): Diagram {
-    const ids = new Set(this.diagram.nodes.map((n) => n.id));
-    for (const e of this.diagram.edges) {
-      if (!ids.has(e.from) || !ids.has(e.to)) throw new Error(`diagram edge ${e.from} → ${e.to} is dangling`);
-    }
     // Groups left empty (a "public" box when every server is on a network) are not drawn.
     const used = (id: string): boolean =>
       this.diagram.nodes.some((n) => n.group === id) ||
       this.diagram.groups.some((g) => g.parent === id && used(g.id));
-    return { ...this.diagram, groups: this.diagram.groups.filter((g) => used(g.id)) };
+    const groups = this.diagram.groups.filter((g) => used(g.id));
+    const ids = new Set(this.diagram.nodes.map((n) => n.id));
+    const groupIds = new Set(groups.map((g) => g.id));
+    for (const e of this.diagram.edges) {
+      const target = e.toGroup ? groupIds.has(e.to) : ids.has(e.to);
+      if (!ids.has(e.from) || !target) throw new Error(`diagram edge ${e.from} → ${e.to} is dangling`);
+    }
+    return { ...this.diagram, groups };
   }
 }

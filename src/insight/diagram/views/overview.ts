@@ -107,13 +107,11 @@ export function overview(facts: StackFacts): Diagram {
           group: "monitoring",
         },
       );
-      for (const server of facts.servers)
-        d.edge("prometheus", `server:${server.name}`, { label: "scrape", dashed: true });
+      d.edgeToGroup("prometheus", "nodes", { label: "scrapes every server", dashed: true });
     }
     if (stack.logs.dozzle) {
       d.node("dozzle", ["Dozzle log viewer", stack.logs.dozzle.domain ?? ""], { group: "monitoring" });
-      for (const server of facts.servers)
-        d.edge("dozzle", `server:${server.name}`, { label: "logs", dashed: true });
+      d.edgeToGroup("dozzle", "nodes", { label: "logs of every server", dashed: true });
     }
   }
 
