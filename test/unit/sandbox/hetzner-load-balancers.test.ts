@@ -624,3 +624,37 @@ describe("load balancers across a restart", () => {
     await after.close();
   });
 });
+
+describe("proxies follow server changes", () => {
+  it("re-applies a load balancer when a server starts or stops matching its selector", async () => {
+    const driver = new RecordingLoadBalancerDriver();
+    const local = await startTestEmulator({ loadBalancerDriver: driver, loadBalancerSyncMs: 10 });
+    const res = await local.api("POST", "/load_balancers", {
+      name: "follow",
+      load_balancer_type: "lb11",
+      location: "fsn1",
+      targets: [{ type: "label_selector", label_selector: { selector: "tier=app" } }],
+    });
+    await local.settle(res.body.action.id);
+    const id = res.body.load_balancer.id;
+    const targets = () => driver.specs.get(id)?.targets.map((t) => t.key) ?? [];
+    const until = async (want: string[]) => {
+      for (let i = 0; i < 200 && JSON.stringify(targets()) !== JSON.stringify(want); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(targets()).toEqual(want);
+    };
+    const created = await local.api("POST", "/servers", {
+      name: "app-1",
+      server_type: "cx22",
+      image: "debian-12",
+      location: "fsn1",
+      labels: { tier: "app" },
+    });
+    await local.settle(created.body.action.id);
+    await until([`server:${created.body.server.id}`]);
+    await local.api("PUT", `/servers/${created.body.server.id}`, { labels: { tier: "db" } });
+    await until([]);
+    expect(driver.calls).toEqual([`apply ${id}`, `apply ${id}`, `apply ${id}`]);
+    await local.close();
+  });
+});
