@@ -10,7 +10,7 @@ import { finishAction, startAction } from "./actions.ts";
 import { type Context, commit } from "./context.ts";
 import { type LoadBalancerDriver, loadBalancerSpec, type TargetHealth } from "./load-balancer-driver.ts";
 import type { LoadBalancerRecord } from "./load-balancer-model.ts";
-import { realizeNetworking } from "./network-realization.ts";
+import { failureOf, realizeNetworking } from "./network-realization.ts";
 import type { ActionRecord } from "./state.ts";
 
 const DEFAULT_INTERVAL_MS = 2000;
@@ -43,7 +43,11 @@ class LoadBalancerSync {
       const key = JSON.stringify(spec);
       if (this.applied.get(id) === key) return;
       // The Docker network of a private network is made by the machine driver (network-realization.ts).
-      if (spec.networks.length > 0) await realizeNetworking(this.ctx);
+      if (spec.networks.length > 0) {
+        const refs = spec.networks.map((n) => ({ id: n.network, type: "network" }));
+        const failure = failureOf(await realizeNetworking(this.ctx), refs);
+        if (failure) throw new Error(failure.message);
+      }
       await this.driver.apply(spec);
       this.applied.set(id, key);
     });

@@ -3,7 +3,7 @@
  * server's "machine". In the sandbox the machine is a Docker container with sshd and its own dockerd
  * (src/sandbox/vm/); the emulator never touches Docker itself, so its API behaviour can be tested fast.
  */
-import type { NetworkingPlan } from "./network-realization.ts";
+import type { NetworkingFailure, NetworkingPlan } from "./network-realization.ts";
 
 export interface MachineSpec {
   /** The Hetzner server id; the driver names its machine after it. */
@@ -38,7 +38,8 @@ export interface MachineDriver {
   power(id: number): Promise<MachinePower>;
   /**
    * Converges private networks, servers' private addresses and firewalls to the plan (idempotent; the
-   * plan is the whole picture). Optional: a driver without it realizes no networking.
+   * plan is the whole picture). What cannot be realized is returned, so only the actions it concerns
+   * fail; a throw fails them all. Optional: a driver without it realizes no networking.
    */
-  syncNetworking?(plan: NetworkingPlan): Promise<void>;
+  syncNetworking?(plan: NetworkingPlan): Promise<readonly NetworkingFailure[]>;
 }

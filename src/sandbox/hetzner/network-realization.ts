@@ -79,10 +79,11 @@ export function networkingPlan(state: State): NetworkingPlan {
   return { networks, servers };
 }
 
-/** Asks the driver to converge to the current state; drivers without networking ignore it. */
-export async function realizeNetworking(ctx: Context): Promise<void> {
-  if (ctx.closed || !ctx.driver.syncNetworking) return;
-  await ctx.driver.syncNetworking(networkingPlan(ctx.store.state));
+/** Something the driver could not realize: on a network, a server, both, or (neither) everything. */
+export interface NetworkingFailure {
+  readonly networkId: number | null;
+  readonly serverId: number | null;
+  readonly message: string;
 }
 
 function message(error: unknown): string {
@@ -90,9 +91,44 @@ function message(error: unknown): string {
 }
 
 /**
- * Starts one action per command on the given resources (refusing with `locked` if any has a running
- * action), and finishes them when the driver has realized the new state: `success`, or `error` with
- * code `action_failed` and the driver's message. State changes are made by the caller before this.
+ * Asks the driver to converge to the current state and returns what it could not realize; drivers
+ * without networking realize nothing and fail nothing. A driver that throws fails everything.
+ */
+export async function realizeNetworking(ctx: Context): Promise<NetworkingFailure[]> {
+  if (ctx.closed || !ctx.driver.syncNetworking) return [];
+  try {
+    return [...(await ctx.driver.syncNetworking(networkingPlan(ctx.store.state)))];
+  } catch (error) {
+    return [{ networkId: null, serverId: null, message: message(error) }];
+  }
+}
+
+/** The first failure concerning one of the resources; a failure tied to no resource concerns all. */
+export function failureOf(
+  failures: readonly NetworkingFailure[],
+  refs: readonly ResourceRef[],
+): NetworkingFailure | undefined {
+  return failures.find(
+    (f) =>
+      (f.networkId === null && f.serverId === null) ||
+      refs.some(
+        (r) => (r.type === "network" && r.id === f.networkId) || (r.type === "server" && r.id === f.serverId),
+      ),
+  );
+}
+
+/** Realizes, throwing what failed for this server or its networks: for a server create's effect. */
+export async function realizeForServer(ctx: Context, serverId: number): Promise<void> {
+  const networks = ctx.store.state.networks.filter((n) => n.servers.some((a) => a.serverId === serverId));
+  const refs = [{ id: serverId, type: "server" }, ...networks.map((n) => ({ id: n.id, type: "network" }))];
+  const failure = failureOf(await realizeNetworking(ctx), refs);
+  if (failure) throw new Error(failure.message);
+}
+
+/**
+ * Starts one action per command on the given resources, and finishes them when the driver has realized
+ * the new state: `success`, or `error` with code `action_failed` and the driver's message when what
+ * failed concerns the action's resources. State changes are made by the caller before this.
  */
 export function startRealizingActions(
   ctx: Context,
@@ -102,15 +138,12 @@ export function startRealizingActions(
   const actions = commands.map(({ command, resources }) => startAction(state, command, resources));
   commit(ctx);
   ctx.background(async () => {
-    let failure: string | null = null;
-    try {
-      await realizeNetworking(ctx);
-    } catch (error) {
-      failure = message(error);
-    }
+    const failures = await realizeNetworking(ctx);
     if (ctx.closed) return;
-    for (const a of actions)
-      finishAction(a, failure === null ? null : { code: "action_failed", message: failure });
+    for (const a of actions) {
+      const failure = failureOf(failures, a.resources);
+      finishAction(a, failure ? { code: "action_failed", message: failure.message } : null);
+    }
     commit(ctx);
   });
   return actions;
@@ -123,5 +156,7 @@ export function assertAllUnlocked(state: State, refs: readonly ResourceRef[]): v
 
 /** Realizes in the background, for changes that answer without an action (deletes, label edits). */
 export function realizeLater(ctx: Context): void {
-  ctx.background(() => realizeNetworking(ctx));
+  ctx.background(async () => {
+    for (const f of await realizeNetworking(ctx)) console.error(`hetzner emulator: ${f.message}`);
+  });
 }

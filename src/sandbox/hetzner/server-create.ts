@@ -13,7 +13,7 @@ import { checkedBody } from "./body.ts";
 import type { Handler } from "./context.ts";
 import { invalidField, uniquenessError } from "./errors.ts";
 import { isValidHostname } from "./hostname.ts";
-import { realizeNetworking } from "./network-realization.ts";
+import { realizeForServer } from "./network-realization.ts";
 import { prepareServerExtras } from "./network-server-lifecycle.ts";
 import { runTransition } from "./server-lifecycle.ts";
 import {
@@ -97,7 +97,7 @@ export const createServer: Handler = (req, ctx) => {
     after: start ? "running" : "off",
     effect: async () => {
       await ctx.driver.create(spec);
-      await realizeNetworking(ctx);
+      await realizeForServer(ctx, server.id);
       for (const volume of volumes) await ctx.volumeDriver?.attach(volume.id, server.id);
       if (!start) await ctx.driver.powerOff(server.id); // the driver boots on create; Hetzner leaves it off
     },

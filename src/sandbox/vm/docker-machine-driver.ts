@@ -11,7 +11,7 @@ import { exec } from "../../util/exec.ts";
 import { sleep } from "../../util/wait.ts";
 import { docker, inspectFormat } from "../docker.ts";
 import type { MachineDriver, MachinePower, MachineSpec } from "../hetzner/machine-driver.ts";
-import type { NetworkingPlan } from "../hetzner/network-realization.ts";
+import type { NetworkingFailure, NetworkingPlan } from "../hetzner/network-realization.ts";
 import { IMAGES } from "../images.ts";
 import {
   containerAddress,
@@ -77,7 +77,7 @@ export class DockerMachineDriver implements MachineDriver {
   }
 
   /** Private networks and firewalls: see docker-networking.ts. */
-  syncNetworking(plan: NetworkingPlan): Promise<void> {
+  syncNetworking(plan: NetworkingPlan): Promise<NetworkingFailure[]> {
     return this.networking.sync(plan);
   }
 

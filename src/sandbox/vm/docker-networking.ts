@@ -6,7 +6,7 @@
  */
 import { exec, run } from "../../util/exec.ts";
 import { docker } from "../docker.ts";
-import type { NetworkingPlan } from "../hetzner/network-realization.ts";
+import type { NetworkingFailure, NetworkingPlan } from "../hetzner/network-realization.ts";
 import { refuseOverlappingRoutes } from "../network.ts";
 import { VM_LABEL } from "./docker-machine-driver.ts";
 import {
@@ -17,7 +17,13 @@ import {
   restoreScript,
   savedChains,
 } from "./firewall-iptables.ts";
-import { NETWORK_LABEL, networkSteps, type ObservedNetworking } from "./private-networks.ts";
+import {
+  hetznerNetworkId,
+  NETWORK_LABEL,
+  type NetworkStep,
+  networkSteps,
+  type ObservedNetworking,
+} from "./private-networks.ts";
 
 function lines(text: string): string[] {
   return text
@@ -69,8 +75,38 @@ async function applyFirewalls(plan: NetworkingPlan): Promise<void> {
   }
 }
 
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Docker networks and endpoints, one step at a time. A step that fails is reported against its
+ * network and server and the network's later steps are skipped, so one network Docker refuses (its
+ * range overlaps the host's routes or another network) does not hold back the others or the firewalls.
+ */
+async function applySteps(steps: readonly NetworkStep[]): Promise<NetworkingFailure[]> {
+  const failures: NetworkingFailure[] = [];
+  const broken = new Set<string>();
+  for (const step of steps) {
+    if (broken.has(step.network)) continue;
+    try {
+      if (step.kind === "create" && step.subnet) await refuseOverlappingRoutes(step.subnet);
+      await docker(step.argv);
+    } catch (error) {
+      const networkId = hetznerNetworkId(step.network);
+      failures.push({
+        networkId,
+        serverId: step.serverId ?? null,
+        message: `${networkId === null ? "the sandbox network" : `network ${networkId}`}: ${message(error)}`,
+      });
+      if (step.kind === "create") broken.add(step.network);
+    }
+  }
+  return failures;
+}
+
 export class DockerNetworking {
-  private queue: Promise<void> = Promise.resolve();
+  private queue: Promise<unknown> = Promise.resolve();
 
   private readonly containerName: (serverId: number) => string;
 
@@ -78,18 +114,17 @@ export class DockerNetworking {
     this.containerName = containerName;
   }
 
-  sync(plan: NetworkingPlan): Promise<void> {
+  sync(plan: NetworkingPlan): Promise<NetworkingFailure[]> {
     const next = this.queue.then(() => this.apply(plan));
     this.queue = next.catch(() => {});
     return next;
   }
 
-  private async apply(plan: NetworkingPlan): Promise<void> {
-    for (const step of networkSteps(plan, await observe(), this.containerName)) {
-      if (step.kind === "create") await refuseOverlappingRoutes(step.subnet);
-      await docker(step.argv);
-    }
+  /** Firewalls are applied whatever happened to the networks; a firewall failure concerns everything. */
+  private async apply(plan: NetworkingPlan): Promise<NetworkingFailure[]> {
+    const failures = await applySteps(networkSteps(plan, await observe(), this.containerName));
     await applyFirewalls(plan);
+    return failures;
   }
 }
 

@@ -26,9 +26,15 @@ export interface ObservedNetworking {
   readonly containers: ReadonlyMap<number, ReadonlyMap<string, string>>;
 }
 
-export type NetworkStep =
-  | { readonly kind: "create"; readonly name: string; readonly subnet: string; readonly argv: string[] }
-  | { readonly kind: "docker"; readonly argv: string[] };
+/** One docker command; `network` is the Docker network it touches, `serverId` the server's, if any. */
+export interface NetworkStep {
+  readonly kind: "create" | "docker";
+  readonly network: string;
+  readonly serverId?: number;
+  /** For "create": the range, checked against the host's routes first. */
+  readonly subnet?: string;
+  readonly argv: string[];
+}
 
 export function createNetworkArgs(networkId: number, subnet: string, gateway: string): string[] {
   // biome-ignore format: one flag and its value per line
@@ -44,14 +50,24 @@ export function createNetworkArgs(networkId: number, subnet: string, gateway: st
   ];
 }
 
-const connect = (network: string, ip: string, container: string): NetworkStep => ({
+const connect = (network: string, ip: string, container: string, serverId: number): NetworkStep => ({
   kind: "docker",
+  network,
+  serverId,
   argv: ["network", "connect", "--ip", ip, network, container],
 });
-const disconnect = (network: string, container: string): NetworkStep => ({
+const disconnect = (network: string, container: string, serverId?: number): NetworkStep => ({
   kind: "docker",
+  network,
+  ...(serverId === undefined ? {} : { serverId }),
   argv: ["network", "disconnect", "--force", network, container],
 });
+
+/** The Hetzner network id a Docker network stands for, or null for the sandbox network. */
+export function hetznerNetworkId(dockerNetwork: string): number | null {
+  const match = /^slipway-net-(\d+)$/.exec(dockerNetwork);
+  return match ? Number(match[1]) : null;
+}
 
 export function networkSteps(
   plan: NetworkingPlan,
@@ -66,7 +82,7 @@ export function networkSteps(
     const members = observed.networks.find((n) => n.name === name)?.members ?? [];
     for (const member of members) steps.push(disconnect(name, member));
     for (const eps of endpoints.values()) eps.delete(name);
-    steps.push({ kind: "docker", argv: ["network", "rm", name] });
+    steps.push({ kind: "docker", network: name, argv: ["network", "rm", name] });
   };
   for (const [name, subnet] of existing) {
     const want = wanted.get(name);
@@ -76,7 +92,7 @@ export function networkSteps(
     if (existing.get(name) !== n.ipRange)
       steps.push({
         kind: "create",
-        name,
+        network: name,
         subnet: n.ipRange,
         argv: createNetworkArgs(n.id, n.ipRange, n.gateway),
       });
@@ -90,11 +106,11 @@ export function networkSteps(
     for (const [name, ip] of eps) {
       const managed = name === SANDBOX_NETWORK || name.startsWith("slipway-net-");
       if (managed && want.get(name) !== ip) {
-        steps.push(disconnect(name, container));
+        steps.push(disconnect(name, container, server.id));
         eps.delete(name);
       }
     }
-    for (const [name, ip] of want) if (!eps.has(name)) steps.push(connect(name, ip, container));
+    for (const [name, ip] of want) if (!eps.has(name)) steps.push(connect(name, ip, container, server.id));
   }
   return steps;
 }

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { NetworkingPlan } from "../../../src/sandbox/hetzner/network-realization.ts";
+import type { NetworkingFailure, NetworkingPlan } from "../../../src/sandbox/hetzner/network-realization.ts";
 import { networkingPlan } from "../../../src/sandbox/hetzner/network-realization.ts";
 import { emptyState, type State } from "../../../src/sandbox/hetzner/state.ts";
 import { startTestEmulator, type TestEmulator } from "../../support/hetzner-emulator.ts";
@@ -8,16 +8,18 @@ import { MemoryDriver } from "../../support/memory-driver.ts";
 /** A MemoryDriver that also records every networking plan it is asked to realize. */
 class RecordingDriver extends MemoryDriver {
   readonly plans: NetworkingPlan[] = [];
-  private readonly syncFailures: string[] = [];
+  private readonly outcomes: (NetworkingFailure[] | string)[] = [];
 
-  failNextSync(message: string): void {
-    this.syncFailures.push(message);
+  /** The next sync throws this message, or reports these failures. */
+  failNextSync(outcome: NetworkingFailure[] | string): void {
+    this.outcomes.push(outcome);
   }
 
-  async syncNetworking(plan: NetworkingPlan): Promise<void> {
+  async syncNetworking(plan: NetworkingPlan): Promise<NetworkingFailure[]> {
     this.plans.push(plan);
-    const failure = this.syncFailures.shift();
-    if (failure !== undefined) throw new Error(failure);
+    const outcome = this.outcomes.shift() ?? [];
+    if (typeof outcome === "string") throw new Error(outcome);
+    return outcome;
   }
 
   /** Waits for background work to record a plan that satisfies `check`; the last plan otherwise. */
@@ -194,7 +196,36 @@ describe("realization through the driver", () => {
     });
   });
 
-  it("ends the action in error with the driver's message when realizing fails", async () => {
+  it("fails only the actions whose server or network could not be realized", async () => {
+    const server = (await emu.api("GET", "/servers?name=a")).body.servers[0];
+    driver.failNextSync([{ networkId: null, serverId: server.id, message: "server unreachable" }]);
+    const res = await emu.api("POST", "/firewalls", {
+      name: "two-actions",
+      rules: [{ direction: "in", protocol: "tcp", port: "80", source_ips: ["0.0.0.0/0"] }],
+      apply_to: [{ type: "server", server: { id: server.id } }],
+    });
+    const [rules, apply] = res.body.actions;
+    expect(await emu.settle(rules.id)).toMatchObject({ status: "success" });
+    expect(await emu.settle(apply.id)).toMatchObject({
+      status: "error",
+      error: { code: "action_failed", message: "server unreachable" },
+    });
+    driver.failNextSync([{ networkId: 999, serverId: null, message: "network 999: pool overlaps" }]);
+    const other = await emu.api("POST", `/firewalls/${res.body.firewall.id}/actions/set_rules`, {
+      rules: [],
+    });
+    for (const a of other.body.actions) expect(await emu.settle(a.id)).toMatchObject({ status: "success" });
+    const removed = await emu.api(
+      "POST",
+      `/firewalls/${res.body.firewall.id}/actions/remove_from_resources`,
+      {
+        remove_from: [{ type: "server", server: { id: server.id } }],
+      },
+    );
+    for (const a of removed.body.actions) await emu.settle(a.id);
+  });
+
+  it("ends every action in error with the driver's message when the driver throws", async () => {
     const server = (await emu.api("GET", "/servers?name=a")).body.servers[0];
     driver.failNextSync("Pool overlaps with other one on this address space");
     const res = await emu.api("POST", `/servers/${server.id}/actions/detach_from_network`, { network: net });
@@ -207,9 +238,10 @@ describe("realization through the driver", () => {
   it("realizes again after a server is deleted, without it", async () => {
     const server = (await emu.api("GET", "/servers?name=a")).body.servers[0];
     const fw = (await emu.api("GET", "/firewalls?name=only-ssh")).body.firewalls[0];
-    await emu.api("POST", `/firewalls/${fw.id}/actions/remove_from_resources`, {
+    const removed = await emu.api("POST", `/firewalls/${fw.id}/actions/remove_from_resources`, {
       remove_from: [{ type: "label_selector", label_selector: { selector: "role=web" } }],
     });
+    for (const a of removed.body.actions) await emu.settle(a.id);
     const del = await emu.api("DELETE", `/servers/${server.id}`);
     await emu.settle(del.body.action.id);
     expect(await driver.until((p) => p.servers.length === 0)).toEqual({ networks: [], servers: [] });
