@@ -621,6 +621,8 @@ describe("load balancers across a restart", () => {
       `prune ${res.body.load_balancer.id}`,
       `apply ${res.body.load_balancer.id}`,
     ]);
+    before.assertAllValid();
+    after.assertAllValid();
     await after.close();
   });
 });
@@ -655,6 +657,7 @@ describe("proxies follow server changes", () => {
     await local.api("PUT", `/servers/${created.body.server.id}`, { labels: { tier: "db" } });
     await until([]);
     expect(driver.calls).toEqual([`apply ${id}`, `apply ${id}`, `apply ${id}`]);
+    local.assertAllValid();
     await local.close();
   });
 });

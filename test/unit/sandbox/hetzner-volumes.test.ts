@@ -252,6 +252,8 @@ describe("volumes across a restart", () => {
       server: s.server.id,
       status: "available",
     });
+    before.assertAllValid();
+    after.assertAllValid();
     await after.close();
   });
 });
