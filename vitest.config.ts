@@ -8,6 +8,9 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           environment: "node",
+          // Some unit tests spawn the CLI or real tools (restic, pgBackRest): on a loaded 2-core machine
+          // vitest's 5 s default fails them for being slow, not wrong.
+          testTimeout: 60_000,
         },
       },
       {
