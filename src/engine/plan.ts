@@ -143,6 +143,7 @@ export async function planChanges(options: {
         dependsOn: entry.dependsOn,
         hostedOn: entry.hostedOn,
         goesWithHost: hostGoes,
+        ...(kind.deleteNote?.(have) ? { reason: kind.deleteNote(have) } : {}),
       };
     }),
   );

@@ -40,6 +40,8 @@ export interface ResourceKind<Input = unknown, Observed = unknown, Ctx = unknown
    * hosted resources are not read; they are planned for creation, which host kinds make idempotent.
    */
   canHost?(observed: Observed): boolean;
+  /** What a delete will really do when it is not a plain delete (a bucket kept on destroy), shown in plans. */
+  deleteNote?(have: Observed): string | undefined;
   /** Create the replacement before deleting the original (default false: names are often unique). */
   readonly createBeforeDelete?: boolean;
 }
