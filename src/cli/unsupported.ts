@@ -11,20 +11,18 @@ export function unsupportedParts(stack: Stack): string[] {
   const nonEmpty = (name: string, record: Record<string, unknown>) => {
     if (Object.keys(record).length > 0) parts.push(name);
   };
-  nonEmpty("networks", stack.networks);
-  nonEmpty("firewalls", stack.firewalls);
-  nonEmpty("loadBalancers", stack.loadBalancers);
-  nonEmpty("volumes", stack.volumes);
-  nonEmpty("placementGroups", stack.placementGroups);
+  for (const [name, lb] of Object.entries(stack.loadBalancers)) {
+    if (lb.services.some((s) => s.protocol === "https")) parts.push(`loadBalancers.${name} https services`);
+  }
+  // Volumes are created and attached; formatting them is Hetzner's, mounting them at mountPath is not done yet.
+  for (const name of Object.keys(stack.volumes)) parts.push(`volumes.${name}.mountPath`);
   for (const [name, accessory] of Object.entries(stack.accessories)) {
     if (!SUPPORTED_ACCESSORIES.includes(accessory.type))
       parts.push(`accessories.${name} (type "${accessory.type}")`);
     else if (accessory.network || accessory.replicas.length > 0 || accessory.volume)
       parts.push(`accessories.${name}.network/replicas/volume`);
   }
-  nonEmpty("buckets", stack.buckets);
   nonEmpty("backups", stack.backups);
-  if (stack.dns) parts.push("dns");
   if (stack.proxy.redirectWww) parts.push("proxy.redirectWww");
   for (const [name, service] of Object.entries(stack.services)) {
     if (service.runtime === "swarm") parts.push(`services.${name}.runtime "swarm"`);

@@ -29,11 +29,18 @@ export function serverIpv6(network: string | null): string | undefined {
   return prefix.endsWith("::") ? `${prefix}1` : prefix;
 }
 
-export function dnsNodes(stack: Stack, instances: readonly ServerInstanceRef[]): ResourceNode[] {
+/** Where a load balancer's public address comes from: its address and a ref to its IPv4. */
+export type LoadBalancerAddress = (name: string) => { address: string; ipv4: unknown };
+
+export function dnsNodes(
+  stack: Stack,
+  instances: readonly ServerInstanceRef[],
+  loadBalancerAddress?: LoadBalancerAddress,
+): ResourceNode[] {
   const dns = stack.dns;
   if (!dns) return [];
   const nodes: ResourceNode[] = [];
-  dns.records.forEach((record, i) => {
+  dns.records.forEach((record) => {
     const host = recordHost(dns.zone, record.name);
     const key = `${record.name}.${record.type}`.toLowerCase();
     const base = {
@@ -79,7 +86,18 @@ export function dnsNodes(stack: Stack, instances: readonly ServerInstanceRef[]):
       }
       return;
     }
-    // Records that point at a load balancer wait for the load balancer kind; unsupported.ts says so.
+    if (record.loadBalancer !== undefined && loadBalancerAddress) {
+      const lb = loadBalancerAddress(record.loadBalancer);
+      push(
+        key,
+        {
+          ...base,
+          content: lb.ipv4,
+          comment: recordComment(record.comment, ownershipMarker(stack.name, key)),
+        },
+        [lb.address],
+      );
+    }
   });
   return nodes;
 }

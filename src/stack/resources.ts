@@ -18,6 +18,7 @@ import { proxy } from "../services/proxy.ts";
 import { gitCommit, type PublishSpec, registryImage, releaseTags } from "../services/publish.ts";
 import { release } from "../services/release.ts";
 import { releaseId as serviceReleaseId } from "../services/release-composition.ts";
+import { infraNodes } from "./infra-nodes.ts";
 import type { SecretResolver } from "./secrets.ts";
 
 export interface HostKeyPair {
@@ -100,8 +101,11 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
   });
 
   const instances = serverInstances(stack);
+  const infra = infraNodes(stack, instances, inputs.cloudflareRanges);
+  nodes.push(...infra.nodes);
   for (const instance of instances) {
     const spec = stack.servers[instance.group]!;
+    const fromInfra = infra.server(instance);
     const hostKey = inputs.hostKey(instance.address);
     nodes.push({
       address: instance.address,
@@ -126,8 +130,9 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
         }),
         hostKey: hostKey.publicKey,
         ipv6: spec.ipv6,
+        ...fromInfra.input,
       },
-      dependsOn: [keyAddress],
+      dependsOn: [keyAddress, ...fromInfra.dependsOn],
     });
     nodes.push(
       ...hostNodes({

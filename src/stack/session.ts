@@ -14,23 +14,34 @@ import { HostConnector } from "../hosts/connector.ts";
 import { HOST_KINDS, usesCloudflareRanges } from "../hosts/host-nodes.ts";
 import { generateHostKey, loadIdentity } from "../hosts/keys.ts";
 import { SshPool } from "../hosts/ssh.ts";
+import { createCloudflareClient } from "../providers/cloudflare/client.ts";
 import { createHetznerClient, type HetznerClient, hetznerSettings } from "../providers/hetzner/client.ts";
 import { server } from "../providers/hetzner/server.ts";
 import { sshKey } from "../providers/hetzner/ssh-key.ts";
+import { createS3Client } from "../providers/s3/client.ts";
 import { accessory } from "../services/accessory.ts";
 import { proxy } from "../services/proxy.ts";
 import { release } from "../services/release.ts";
 import type { DeployRun } from "../services/rollout.ts";
+import { INFRA_KINDS } from "./infra-kinds.ts";
+import { firewallsUseCloudflare } from "./infra-nodes.ts";
 import { type HostKeyPair, stackResources } from "./resources.ts";
 import { SecretResolver } from "./secrets.ts";
 import { openStackState, stackKeys } from "./state-setup.ts";
 
 export const KINDS: ReadonlyMap<string, AnyKind> = new Map(
-  [sshKey, server, ...HOST_KINDS, proxy, release, accessory].map((k) => [k.kind, k as AnyKind]),
+  [sshKey, server, ...INFRA_KINDS, ...HOST_KINDS, proxy, release, accessory].map((k) => [
+    k.kind,
+    k as AnyKind,
+  ]),
 );
 
 export interface RunContext {
   hetzner: HetznerClient;
+  /** Set when the stack has DNS records. */
+  cloudflare?: ReturnType<typeof createCloudflareClient>;
+  /** Set when the stack has buckets. */
+  s3?: ReturnType<typeof createS3Client>;
   hosts: HostConnector;
   /** Who deploys and why, for service releases' lock and audit log (default: `slipway up` by this user). */
   deploy?: DeployRun;
@@ -106,6 +117,8 @@ async function connect(
   const pool = new SshPool(identity);
   const ctx: RunContext = {
     hetzner,
+    cloudflare: stack.dns ? createCloudflareClient(env) : undefined,
+    s3: Object.keys(stack.buckets).length > 0 ? createS3Client(env) : undefined,
     hosts: new HostConnector(pool, observed, {
       sshPort: stack.ssh.port,
       bastion: stack.ssh.bastion && `hetzner.server.${stack.ssh.bastion}`,
@@ -115,7 +128,8 @@ async function connect(
   const secrets = new SecretResolver(env, { file: keys.secretsFile, redactor: keys.redactor });
   const nodes = await stackResources({
     stack,
-    cloudflareRanges: usesCloudflareRanges(stack) ? await cloudflareRanges(env) : undefined,
+    cloudflareRanges:
+      usesCloudflareRanges(stack) || firewallsUseCloudflare(stack) ? await cloudflareRanges(env) : undefined,
     configDir: dir,
     publicKey: identity.publicKey,
     acme: acmeSettings(stack, dir, env),

@@ -4,6 +4,8 @@
  * a server found powered off is powered on. user_data only matters at creation — later changes to what
  * it set up are made over SSH by host resources — so it is not diffed. The SSH host key slipway
  * generated for the server is part of its observed state: it is what every connection is checked against.
+ * Private networks are joined at creation (or by attach_to_network when a fixed address is asked for)
+ * and attached/detached in place; a new placement group is joined powered off, as Hetzner requires.
  */
 import { change, type ResourceKind } from "../../engine/resource.ts";
 import { waitForActions } from "./actions.ts";
@@ -24,6 +26,17 @@ export interface ServerInput {
   /** The host key user_data installs, as "ssh-ed25519 AAAA…". */
   hostKey: string;
   ipv6: boolean;
+  /** Private networks to join, by network id, each with an optional fixed address. */
+  networks?: ServerNetwork[];
+  /** Id of the spread placement group to join. */
+  placementGroup?: number | null;
+}
+
+export interface ServerNetwork {
+  network: number;
+  ip: string | null;
+  /** The subnet to take an address from when `ip` is not fixed (default: Hetzner picks the first). */
+  ipRange?: string;
 }
 
 export interface ObservedServer {
@@ -37,6 +50,8 @@ export interface ObservedServer {
   ipv4: string | null;
   ipv6: string | null;
   hostKey: string;
+  networks: { network: number; ip: string }[];
+  placementGroup: number | null;
 }
 
 interface ApiServer {
@@ -48,6 +63,8 @@ interface ApiServer {
   datacenter: { location: { name: string } };
   labels: Record<string, string>;
   public_net: { ipv4: { ip: string } | null; ipv6: { ip: string } | null };
+  private_net?: { network?: number; ip?: string }[];
+  placement_group?: { id: number } | null;
 }
 
 export function fromApiServer(server: ApiServer, hostKey: string): ObservedServer {
@@ -62,6 +79,22 @@ export function fromApiServer(server: ApiServer, hostKey: string): ObservedServe
     ipv4: server.public_net.ipv4?.ip ?? null,
     ipv6: server.public_net.ipv6?.ip ?? null,
     hostKey,
+    networks: (server.private_net ?? []).map((n) => ({ network: n.network ?? 0, ip: n.ip ?? "" })),
+    placementGroup: server.placement_group?.id ?? null,
+  };
+}
+
+/** Networks as sorted keys; an address only counts when the stack fixes one. */
+export function networkKeys(
+  have: readonly { network: number; ip: string | null }[],
+  want: readonly ServerNetwork[],
+): { from: string[]; to: string[] } {
+  const fixed = new Map(want.map((n) => [n.network, n.ip]));
+  const key = (n: { network: number; ip: string | null }, ip: string | null) =>
+    ip ? `${n.network}@${ip}` : String(n.network);
+  return {
+    from: have.map((n) => key(n, fixed.get(n.network) ? n.ip : null)).sort(),
+    to: want.map((n) => key(n, n.ip)).sort(),
   };
 }
 
@@ -99,6 +132,53 @@ async function sshKeyIds({ hetzner }: Ctx, keys: readonly string[]): Promise<str
   );
 }
 
+function networkChange(have: ObservedServer, want: readonly ServerNetwork[]) {
+  const { from, to } = networkKeys(have.networks, want);
+  return change("networks", from, to);
+}
+
+async function networkAction(
+  ctx: Ctx,
+  id: number,
+  action: "attach_to_network" | "detach_from_network",
+  body: { network: number; ip?: string; ip_range?: string },
+  doing: string,
+) {
+  // The two actions' bodies differ only by the optional ip, which detach never gets.
+  const result = await ctx.hetzner.POST(`/servers/{id}/actions/${action}`, {
+    params: { path: { id } },
+    body: body as { network: number },
+  });
+  await waitForActions(ctx.hetzner, [ensure(result, doing).action], doing);
+}
+
+function attachNetwork(ctx: Ctx, id: number, name: string, n: ServerNetwork) {
+  const body = {
+    network: n.network,
+    ...(n.ip ? { ip: n.ip } : n.ipRange ? { ip_range: n.ipRange } : {}),
+  };
+  return networkAction(ctx, id, "attach_to_network", body, `attach server ${name} to network ${n.network}`);
+}
+
+/** Hetzner moves a server between placement groups only while it is off; update powers it on after. */
+async function movePlacementGroup(ctx: Ctx, have: ObservedServer, want: ServerInput) {
+  if (have.status !== "off") await serverAction(ctx, have.id, want.name, "poweroff");
+  const path = { params: { path: { id: have.id } } };
+  if (have.placementGroup !== null) {
+    const doing = `remove server ${want.name} from its placement group`;
+    const result = await ctx.hetzner.POST("/servers/{id}/actions/remove_from_placement_group", path);
+    await waitForActions(ctx.hetzner, [ensure(result, doing).action], doing);
+  }
+  if (want.placementGroup) {
+    const doing = `add server ${want.name} to placement group ${want.placementGroup}`;
+    const result = await ctx.hetzner.POST("/servers/{id}/actions/add_to_placement_group", {
+      ...path,
+      body: { placement_group: want.placementGroup },
+    });
+    await waitForActions(ctx.hetzner, [ensure(result, doing).action], doing);
+  }
+}
+
 export const server: ResourceKind<ServerInput, ObservedServer, Ctx> = {
   kind: "hetzner.server",
   id: (s) => String(s.id),
@@ -122,6 +202,10 @@ export const server: ResourceKind<ServerInput, ObservedServer, Ctx> = {
       ...change("image", have.image, want.image, { forcesReplace: true }),
       ...change("location", have.location, want.location, { forcesReplace: true }),
       ...change("status", have.status, "running"),
+      ...(want.networks ? networkChange(have, want.networks) : []),
+      ...(want.placementGroup !== undefined
+        ? change("placementGroup", have.placementGroup, want.placementGroup)
+        : []),
     ];
   },
 
@@ -145,6 +229,9 @@ export const server: ResourceKind<ServerInput, ObservedServer, Ctx> = {
         user_data: want.userData,
         start_after_create: true,
         public_net: { enable_ipv4: true, enable_ipv6: want.ipv6 },
+        // Only networks without a fixed address can be named at creation; the others are attached next.
+        networks: (want.networks ?? []).filter((n) => !n.ip && !n.ipRange).map((n) => n.network),
+        ...(want.placementGroup ? { placement_group: want.placementGroup } : {}),
       },
     });
     const created = ensure(result, `create server ${want.name}`);
@@ -153,6 +240,9 @@ export const server: ResourceKind<ServerInput, ObservedServer, Ctx> = {
       [created.action, ...created.next_actions],
       `create server ${want.name}`,
     );
+    for (const n of (want.networks ?? []).filter((n) => n.ip || n.ipRange)) {
+      await attachNetwork(ctx, created.server.id, want.name, n);
+    }
     const observed = await getServer(ctx, created.server.id, want.hostKey);
     if (!observed) throw new Error(`server ${want.name} vanished right after it was created`);
     return observed;
@@ -175,6 +265,28 @@ export const server: ResourceKind<ServerInput, ObservedServer, Ctx> = {
       });
       const doing = `change type of server ${want.name} to ${want.serverType}`;
       await waitForActions(ctx.hetzner, [ensure(result, doing).action], doing);
+    }
+    if (changed.has("placementGroup")) await movePlacementGroup(ctx, have, want);
+    if (changed.has("networks")) {
+      const wanted = want.networks ?? [];
+      const keep = new Set(networkKeys([], wanted).to);
+      const keepKey = (n: { network: number; ip: string }) =>
+        networkKeys(
+          [n],
+          wanted.filter((w) => w.network === n.network),
+        ).from[0]!;
+      for (const n of have.networks.filter((n) => !keep.has(keepKey(n)))) {
+        await networkAction(
+          ctx,
+          have.id,
+          "detach_from_network",
+          { network: n.network },
+          `detach server ${want.name} from network ${n.network}`,
+        );
+      }
+      const kept = new Set(have.networks.filter((n) => keep.has(keepKey(n))).map((n) => n.network));
+      for (const n of wanted.filter((n) => !kept.has(n.network)))
+        await attachNetwork(ctx, have.id, want.name, n);
     }
     const current = await getServer(ctx, have.id, want.hostKey);
     if (current && current.status === "off") await serverAction(ctx, have.id, want.name, "poweron");

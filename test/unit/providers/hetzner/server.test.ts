@@ -33,6 +33,8 @@ describe("fromApiServer", () => {
       ipv4: "203.0.113.7",
       ipv6: "2001:db8::/64",
       hostKey: "ssh-ed25519 AAAAhost",
+      networks: [],
+      placementGroup: null,
     });
   });
 
