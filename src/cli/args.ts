@@ -17,6 +17,13 @@ export const globalArgs = {
     valueHint: "FILE",
     default: "slipway.config.ts",
   },
+  environment: {
+    type: "string",
+    alias: "e",
+    description:
+      'Environment of the stack (default: $SLIPWAY_ENVIRONMENT, else "production", the stack as written)',
+    valueHint: "NAME",
+  },
   json: { type: "boolean", description: "Print machine-readable JSON" },
   yes: { type: "boolean", description: "Do not ask for confirmation" },
   color: {
@@ -112,7 +119,9 @@ function checkFlags(args: ArgsDef, tokens: string[], commandName: string): void 
       if (inlineValue !== undefined) continue;
       const value = tokens[i + 1];
       if (value === undefined || (value.startsWith("-") && value !== "-")) {
-        throw new UsageError(`slipway ${commandName}: --${flag} needs a value`);
+        throw new UsageError(
+          `slipway ${commandName}: ${flag.length === 1 ? "-" : "--"}${flag} needs a value`,
+        );
       }
       i++;
     }

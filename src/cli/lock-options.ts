@@ -8,6 +8,7 @@ import { describeHolder, type LockRequest, type StateLock } from "../engine/lock
 import { UsageError } from "../errors.ts";
 import { stateStorage } from "../stack/state-setup.ts";
 import { confirm } from "./confirm.ts";
+import { checkEnvironment } from "./environment.ts";
 import { out, progress } from "./output.ts";
 
 export const lockArgs = {
@@ -32,9 +33,13 @@ export function lockRequest(reason: string, timeout: string | undefined): LockRe
   };
 }
 
-/** The lock of the stack whose file is `configPath` (beside its state; the stack file is not loaded). */
-export function stackLock(configPath: string): StateLock {
-  return stateStorage(dirname(resolve(configPath)), process.env).lock;
+/**
+ * The lock of the stack whose file is `configPath` (beside its state). The stack file is loaded only to
+ * check a named environment exists, so a broken stack file cannot keep its own lock in place.
+ */
+export async function stackLock(configPath: string, environment?: string): Promise<StateLock> {
+  await checkEnvironment(configPath, environment);
+  return stateStorage(dirname(resolve(configPath)), process.env, environment).lock;
 }
 
 /** Removes the lock `id` after showing who holds it and asking (unless --yes). False if declined. */
@@ -42,8 +47,9 @@ export async function forceUnlock(
   configPath: string,
   id: string,
   yes: boolean | undefined,
+  environment?: string,
 ): Promise<boolean> {
-  const lock = stackLock(configPath);
+  const lock = await stackLock(configPath, environment);
   const current = await lock.current();
   if (current && current.id === id) {
     out(`Lock ${id} is held by ${describeHolder(current)}, lease expires ${current.expires}.`);

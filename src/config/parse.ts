@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { BASE_ENVIRONMENT, isPlainObject, mergeOverride, overrideHas } from "./environments.ts";
 import { type ConfigIssue, errorMap, fromZodIssues, StackConfigError } from "./issues.ts";
 import { type Stack, stackSchema } from "./stack.ts";
+import { didYouMean } from "./suggest.ts";
 
 export interface ParseOptions {
   /** Return the stack merged for this environment. Default: the stack as written ("production"). */
@@ -75,7 +76,12 @@ export function parseStack(raw: unknown, file?: string, options: ParseOptions = 
   ) {
     const known = [BASE_ENVIRONMENT, ...Object.keys(environments)].map((n) => `"${n}"`).join(", ");
     throw new StackConfigError(
-      [{ path: "environments", message: `no environment "${options.environment}"; defined: ${known}` }],
+      [
+        {
+          path: "environments",
+          message: `no environment "${options.environment}"; defined: ${known}${didYouMean(options.environment, [BASE_ENVIRONMENT, ...Object.keys(environments)])}`,
+        },
+      ],
       file,
     );
   }

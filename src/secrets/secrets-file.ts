@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { BASE_ENVIRONMENT } from "../config/environments.ts";
 import { SECRET_NAME } from "../config/secret.ts";
 import { UsageError } from "../errors.ts";
 import { DecryptError, open, seal } from "./cipher.ts";
@@ -19,10 +20,15 @@ const SecretsDocument = z.object({
 });
 type SecretsDocument = z.infer<typeof SecretsDocument>;
 
-export function secretsFilePath(env: NodeJS.ProcessEnv, stackDir: string): string {
-  return env.SLIPWAY_SECRETS_FILE
-    ? resolve(env.SLIPWAY_SECRETS_FILE)
-    : join(stackDir, "slipway.secrets.json");
+/**
+ * SLIPWAY_SECRETS_FILE when set, else `slipway.secrets.json` beside the stack file for the stack as
+ * written and `slipway.secrets.<environment>.json` for another environment: no value is shared between
+ * environments, so staging never runs with production's database password by accident.
+ */
+export function secretsFilePath(env: NodeJS.ProcessEnv, stackDir: string, environment?: string): string {
+  if (env.SLIPWAY_SECRETS_FILE) return resolve(env.SLIPWAY_SECRETS_FILE);
+  const own = environment === undefined || environment === BASE_ENVIRONMENT ? "" : `.${environment}`;
+  return join(stackDir, `slipway.secrets${own}.json`);
 }
 
 export function checkSecretName(name: string, what = "NAME"): void {

@@ -80,10 +80,11 @@ function acmeSettings(stack: Stack, dir: string, env: NodeJS.ProcessEnv) {
 export async function openSession(
   configPath: string,
   env: NodeJS.ProcessEnv = process.env,
-  options: { lock?: LockRequest } = {},
+  options: { lock?: LockRequest; environment?: string } = {},
 ): Promise<Session> {
-  const { stack, file, dir } = await loadStack(configPath);
-  const keys = stackKeys(dir, env);
+  const { environment } = options;
+  const { stack, file, dir } = await loadStack(configPath, environment ? { environment } : {});
+  const keys = stackKeys(dir, env, { environment });
   const { state, lock } = await openStackState({
     stackDir: dir,
     stackName: stack.name,
@@ -91,6 +92,7 @@ export async function openSession(
     keys,
     lock: options.lock,
     env,
+    environment,
   });
   try {
     return await connect(stack, file, dir, state, env, keys, async () => {

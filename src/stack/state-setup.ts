@@ -5,7 +5,6 @@
  */
 import { readFileSync } from "node:fs";
 import { Agent } from "node:https";
-import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { LocalStateLock } from "../engine/local-lock.ts";
 import { LocalStateBackend } from "../engine/local-state.ts";
@@ -24,6 +23,7 @@ import { UsageError } from "../errors.ts";
 import { Keyring, keySettings } from "../secrets/keyring.ts";
 import { printedSecrets, type Redactor } from "../secrets/redact.ts";
 import { SecretsFile, secretsFilePath } from "../secrets/secrets-file.ts";
+import { environmentPrefix, localStateDir } from "./environment-paths.ts";
 
 export interface StackKeys {
   keyring: Keyring;
@@ -31,17 +31,28 @@ export interface StackKeys {
   secretsFile: SecretsFile;
 }
 
+export interface StackKeysOptions {
+  /** Selects the environment's own secrets file (see secretsFilePath); the key is the stack's. */
+  environment?: string;
+  onKeyFileCreated?: (path: string) => void;
+  redactor?: Redactor;
+}
+
 export function stackKeys(
   stackDir: string,
   env: NodeJS.ProcessEnv,
-  onKeyFileCreated: (path: string) => void = (path) =>
-    process.stderr.write(
-      `Created encryption key ${path} (0600). Keep a copy: without it, encrypted values are lost.\n`,
-    ),
-  redactor: Redactor = printedSecrets,
+  options: StackKeysOptions = {},
 ): StackKeys {
+  const onKeyFileCreated =
+    options.onKeyFileCreated ??
+    ((path: string) =>
+      process.stderr.write(
+        `Created encryption key ${path} (0600). Keep a copy: without it, encrypted values are lost.\n`,
+      ));
+  const redactor = options.redactor ?? printedSecrets;
   const keyring = new Keyring(keySettings(env, stackDir), onKeyFileCreated);
-  return { keyring, redactor, secretsFile: new SecretsFile(secretsFilePath(env, stackDir), keyring) };
+  const secretsFile = new SecretsFile(secretsFilePath(env, stackDir, options.environment), keyring);
+  return { keyring, redactor, secretsFile };
 }
 
 export interface StateStorage {
@@ -54,10 +65,12 @@ export interface StateStorage {
 /**
  * Where a stack's state lives: `.slipway/` beside the stack file, or the bucket SLIPWAY_STATE names
  * (`s3://bucket/prefix`, reached with the standard AWS_* variables, AWS_ENDPOINT_URL_S3 included).
+ * An environment other than the stack as written has its own place under either (environment-paths.ts).
  */
-export function stateStorage(stackDir: string, env: NodeJS.ProcessEnv): StateStorage {
+export function stateStorage(stackDir: string, env: NodeJS.ProcessEnv, environment?: string): StateStorage {
   if (env.SLIPWAY_STATE) {
-    const where = parseS3Url(env.SLIPWAY_STATE);
+    const root = parseS3Url(env.SLIPWAY_STATE);
+    const where = { ...root, prefix: environmentPrefix(root.prefix, environment) };
     const endpoint = env.AWS_ENDPOINT_URL_S3;
     const bundle = env.AWS_CA_BUNDLE;
     const client = new S3Client({
@@ -82,7 +95,7 @@ export function stateStorage(stackDir: string, env: NodeJS.ProcessEnv): StateSto
       check: () => probeConditionalWrites(client, where),
     };
   }
-  const dir = join(stackDir, ".slipway");
+  const dir = localStateDir(stackDir, environment);
   return { backend: new LocalStateBackend(dir), lock: new LocalStateLock(dir), check: async () => undefined };
 }
 
@@ -108,10 +121,13 @@ export async function openStackState(options: {
   keys: StackKeys;
   lock?: LockRequest;
   env?: NodeJS.ProcessEnv;
-  /** Defaults to stateStorage(stackDir, env). */
+  /** The environment whose state to open (default: the stack as written). */
+  environment?: string;
+  /** Defaults to stateStorage(stackDir, env, environment). */
   storage?: StateStorage;
 }): Promise<OpenedState> {
-  const storage = options.storage ?? stateStorage(options.stackDir, options.env ?? process.env);
+  const storage =
+    options.storage ?? stateStorage(options.stackDir, options.env ?? process.env, options.environment);
   if (options.lock) await storage.check();
   const held = options.lock ? await acquireLock(storage.lock, options.lock) : undefined;
   try {

@@ -37,6 +37,12 @@ const generateCommand = defineCommand({
         `--provider: "${args.provider}" is not supported; slipway generates "github" workflows`,
       );
     }
+    // The flag only: a SLIPWAY_ENVIRONMENT left in the shell should not stop the workflow being written.
+    if (args.environment !== undefined) {
+      throw new UsageError("--environment: ci generate writes one workflow for every stage of ci.deploy", {
+        hint: "Drop --environment; the workflow passes it to each non-production stage itself.",
+      });
+    }
     const { stack, file, dir } = await loadStack(args.config);
     const ci = stack.ci;
     if (!ci) {

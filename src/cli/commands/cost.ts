@@ -9,20 +9,14 @@ import { fetchPricing } from "../../insight/cost/pricing.ts";
 import { estimateJson, renderEstimate } from "../../insight/cost/render.ts";
 import { createHetznerClient, hetznerSettings } from "../../providers/hetzner/client.ts";
 import { globalArgs } from "../args.ts";
+import { environmentOf } from "../environment.ts";
 import { json, out } from "../output.ts";
 
 export const costCommand = defineCommand({
   meta: { name: "cost", description: "Monthly cost of the stack from Hetzner's price list" },
-  args: {
-    ...globalArgs,
-    environment: {
-      type: "string",
-      description: 'Price this environment of the stack (default: "production", the stack as written)',
-      valueHint: "NAME",
-    },
-  },
+  args: { ...globalArgs },
   async run({ args }) {
-    const environment = args.environment && args.environment !== "production" ? args.environment : undefined;
+    const environment = environmentOf(args);
     const { stack } = await loadStack(args.config, environment ? { environment } : {});
     const pricing = await fetchPricing(createHetznerClient(hetznerSettings(process.env)));
     const estimate = estimateCost(stack, pricing);

@@ -14,6 +14,7 @@ import { defaultRun } from "../../services/rollout.ts";
 import { openSession, type Session } from "../../stack/session.ts";
 import { closest } from "../../util/closest.ts";
 import { globalArgs } from "../args.ts";
+import { environmentOf } from "../environment.ts";
 import { lockArgs, lockRequest } from "../lock-options.ts";
 import { json, out, paint, progress } from "../output.ts";
 import { renderPlan } from "../render-plan.ts";
@@ -78,6 +79,7 @@ export const deployCommand = defineCommand({
     const command = `slipway deploy${service ? ` ${service}` : ""}`;
     const session = await openSession(args.config, process.env, {
       lock: lockRequest(command, args["lock-timeout"]),
+      environment: environmentOf(args),
     });
     try {
       const services = selectServices(session, service);

@@ -5,6 +5,7 @@ import { adoptUnrecorded } from "../../providers/hetzner/sweep.ts";
 import { openSession } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
 import { confirm } from "../confirm.ts";
+import { environmentOf } from "../environment.ts";
 import { lockArgs, lockRequest } from "../lock-options.ts";
 import { out, paint } from "../output.ts";
 import { renderPlan } from "../render-plan.ts";
@@ -15,7 +16,7 @@ export const destroyCommand = defineCommand({
   args: { ...globalArgs, ...lockArgs },
   async run({ args }) {
     const lock = lockRequest("destroy", args["lock-timeout"]);
-    const session = await openSession(args.config, process.env, { lock });
+    const session = await openSession(args.config, process.env, { lock, environment: environmentOf(args) });
     try {
       // Objects a killed run created but never recorded still carry the stack's labels: take them too.
       await adoptUnrecorded(session);

@@ -15,6 +15,7 @@ import { VIEWS } from "../../insight/diagram/views.ts";
 import { stackFacts } from "../../insight/facts.ts";
 import { liveServers } from "../../insight/live.ts";
 import { globalArgs } from "../args.ts";
+import { environmentOf } from "../environment.ts";
 import { out, progress } from "../output.ts";
 
 export const diagramCommand = defineCommand({
@@ -30,11 +31,6 @@ export const diagramCommand = defineCommand({
     format: { type: "string", description: "mermaid or svg", valueHint: "FORMAT", default: "mermaid" },
     output: { type: "string", alias: "o", description: "Write to FILE instead of stdout", valueHint: "FILE" },
     plan: { type: "boolean", description: "Draw the plan even when state has live values" },
-    environment: {
-      type: "string",
-      description: 'Draw this environment of the stack (default: "production", the stack as written)',
-      valueHint: "NAME",
-    },
     check: { type: "string", description: "Fail when diagrams committed in DIR are stale", valueHint: "DIR" },
     update: { type: "string", description: "Rewrite the diagrams committed in DIR", valueHint: "DIR" },
   },
@@ -42,10 +38,8 @@ export const diagramCommand = defineCommand({
     if (args.format !== "mermaid" && args.format !== "svg") {
       throw new UsageError(`--format: expected "mermaid" or "svg", not "${args.format}"`);
     }
-    const { stack, dir } = await loadStack(
-      args.config,
-      args.environment ? { environment: args.environment } : {},
-    );
+    const environment = environmentOf(args);
+    const { stack, dir } = await loadStack(args.config, environment ? { environment } : {});
     const dirArg = args.check ?? args.update;
     if (dirArg !== undefined) {
       if (args.check !== undefined && args.update !== undefined)
@@ -72,7 +66,7 @@ export const diagramCommand = defineCommand({
         { hint: `Run: slipway diagram -c ${args.config} --update ${dirArg}` },
       );
     }
-    const live = args.plan ? undefined : await liveServers(dir, stack.name);
+    const live = args.plan ? undefined : await liveServers(dir, stack.name, environment);
     const text = await renderView(stackFacts(stack, live), args.view, args.format as DiagramFormat);
     if (args.output) writeFileSync(args.output, text);
     else out(text.trimEnd());

@@ -8,6 +8,7 @@ import { UsageError } from "../../errors.ts";
 import { prefixLines } from "../../hosts/targets.ts";
 import { openSession } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
+import { environmentOf } from "../environment.ts";
 import { reachableServers } from "../host-session.ts";
 import { err, out, paint } from "../output.ts";
 
@@ -47,7 +48,7 @@ export const execCommand = defineCommand({
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new UsageError(`--concurrency: expected a whole number of at least 1, got "${args.concurrency}"`);
     }
-    const session = await openSession(args.config);
+    const session = await openSession(args.config, process.env, { environment: environmentOf(args) });
     try {
       const picked = await reachableServers(session, names, Boolean(args.all));
       const width = Math.max(...picked.map((p) => p.server.name.length));

@@ -1,6 +1,7 @@
 /** `slipway force-unlock ID`: removes a state lock whose run is gone, as `terraform force-unlock LOCK_ID`. */
 import { defineCommand } from "citty";
 import { globalArgs } from "../args.ts";
+import { environmentOf } from "../environment.ts";
 import { forceUnlock } from "../lock-options.ts";
 
 export const forceUnlockCommand = defineCommand({
@@ -18,6 +19,6 @@ export const forceUnlockCommand = defineCommand({
     },
   },
   async run({ args }) {
-    return (await forceUnlock(args.config, args.id, args.yes)) ? 0 : 1;
+    return (await forceUnlock(args.config, args.id, args.yes, environmentOf(args))) ? 0 : 1;
   },
 });

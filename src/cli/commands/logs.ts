@@ -11,6 +11,7 @@ import { formatLogLine, parseLogLine } from "../../insight/logs/format.ts";
 import { openSession, type Session } from "../../stack/session.ts";
 import { closest } from "../../util/closest.ts";
 import { globalArgs } from "../args.ts";
+import { environmentOf } from "../environment.ts";
 import { reachableServers } from "../host-session.ts";
 import { err, out, paint, warn } from "../output.ts";
 
@@ -29,7 +30,7 @@ export const logsCommand = defineCommand({
     const tail = args.tail === undefined ? undefined : Number(args.tail);
     if (tail !== undefined && (!Number.isInteger(tail) || tail < 0))
       throw new UsageError(`--tail: expected a whole number such as 100, got "${args.tail}"`);
-    const session = await openSession(args.config);
+    const session = await openSession(args.config, process.env, { environment: environmentOf(args) });
     try {
       const service = session.stack.services[args.service];
       if (!service) {

@@ -4,6 +4,7 @@ import { pendingSteps } from "../../engine/plan.ts";
 import { planCost } from "../../insight/cost/plan-cost.ts";
 import { openSession } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
+import { environmentOf } from "../environment.ts";
 import { json, out, warn } from "../output.ts";
 import { planJson, renderPlan } from "../render-plan.ts";
 import { planSession } from "../stack-run.ts";
@@ -19,7 +20,7 @@ export const planCommand = defineCommand({
   },
   async run({ args, rawArgs }) {
     const targets = targetsFrom(rawArgs);
-    const session = await openSession(args.config);
+    const session = await openSession(args.config, process.env, { environment: environmentOf(args) });
     try {
       warnUnsupported(session.stack);
       warnTargeting(targets);

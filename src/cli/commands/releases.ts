@@ -8,6 +8,7 @@ import { parseAudit, readAudit } from "../../services/commands/audit.ts";
 import type { ObservedRelease, ReleaseInput } from "../../services/release.ts";
 import { openSession } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
+import { environmentOf } from "../environment.ts";
 import { json, out, paint } from "../output.ts";
 import { planSession } from "../stack-run.ts";
 import { releaseNodes, selectServices } from "./deploy.ts";
@@ -19,7 +20,7 @@ export const releasesCommand = defineCommand({
     service: { type: "positional", description: "Service (default: every service)", required: false },
   },
   async run({ args }) {
-    const session = await openSession(args.config);
+    const session = await openSession(args.config, process.env, { environment: environmentOf(args) });
     try {
       const services = selectServices(session, args.service as string | undefined);
       const nodes = releaseNodes(session, services);

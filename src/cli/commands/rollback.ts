@@ -9,6 +9,7 @@ import type { ObservedRelease, ReleaseInput } from "../../services/release.ts";
 import { defaultRun, rollout } from "../../services/rollout.ts";
 import { openSession } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
+import { environmentOf } from "../environment.ts";
 import { json, out, paint } from "../output.ts";
 import { planSession } from "../stack-run.ts";
 import { releaseNodes, selectServices, serviceArgs } from "./deploy.ts";
@@ -25,7 +26,7 @@ export const rollbackCommand = defineCommand({
     },
   },
   async run({ args }) {
-    const session = await openSession(args.config);
+    const session = await openSession(args.config, process.env, { environment: environmentOf(args) });
     try {
       const named = args.service as string | undefined;
       const all = Object.keys(session.stack.services);

@@ -10,10 +10,14 @@ import { UsageError } from "../../errors.ts";
 import { checkSecretName, type SecretsFile } from "../../secrets/secrets-file.ts";
 import { stackKeys } from "../../stack/state-setup.ts";
 import { globalArgs } from "../args.ts";
+import { checkEnvironment, environmentOf } from "../environment.ts";
 import { json, out } from "../output.ts";
 
-function secretsFile(configPath: string): SecretsFile {
-  return stackKeys(dirname(resolve(configPath)), process.env).secretsFile;
+/** The secrets file of the selected environment (each has its own; see secretsFilePath). */
+async function secretsFile(args: { config: string; environment?: string }): Promise<SecretsFile> {
+  const environment = environmentOf(args);
+  await checkEnvironment(args.config, environment);
+  return stackKeys(dirname(resolve(args.config)), process.env, { environment }).secretsFile;
 }
 
 const nameArg = {
@@ -67,7 +71,7 @@ const set = defineCommand({
   },
   async run({ args }) {
     checkSecretName(args.name);
-    const file = secretsFile(args.config);
+    const file = await secretsFile(args);
     const existed = file.has(args.name);
     file.set(args.name, await valueFrom(args));
     out(`${existed ? "Updated" : "Stored"} ${args.name} in ${file.path}`);
@@ -79,7 +83,7 @@ const get = defineCommand({
   args: { ...globalArgs, ...nameArg },
   async run({ args }) {
     checkSecretName(args.name);
-    const file = secretsFile(args.config);
+    const file = await secretsFile(args);
     const value = file.get(args.name);
     if (value === undefined) {
       throw new UsageError(`no secret ${args.name} in ${file.path}`, {
@@ -95,7 +99,7 @@ const list = defineCommand({
   meta: { name: "list", description: "List secret names (no values; needs no key)" },
   args: { ...globalArgs },
   async run({ args }) {
-    const file = secretsFile(args.config);
+    const file = await secretsFile(args);
     const names = file.names();
     if (args.json) return json({ file: file.path, names });
     if (names.length === 0) out(`No secrets in ${file.path}.`);
@@ -109,7 +113,7 @@ const rm = defineCommand({
   args: { ...globalArgs, ...nameArg },
   async run({ args }) {
     checkSecretName(args.name);
-    const file = secretsFile(args.config);
+    const file = await secretsFile(args);
     if (!file.remove(args.name)) throw new UsageError(`no secret ${args.name} in ${file.path}`);
     out(`Removed ${args.name} from ${file.path}`);
   },

@@ -15,6 +15,7 @@ import type { HostTarget } from "../../hosts/ssh.ts";
 import { knownHostsLine } from "../../hosts/targets.ts";
 import { openSession } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
+import { environmentOf } from "../environment.ts";
 import { reachableServers } from "../host-session.ts";
 
 export function sshArgv(
@@ -60,7 +61,7 @@ export const sshCommand = defineCommand({
   async run({ args, rawArgs }) {
     const dash = rawArgs.indexOf("--");
     const command = dash === -1 ? [] : rawArgs.slice(dash + 1);
-    const session = await openSession(args.config);
+    const session = await openSession(args.config, process.env, { environment: environmentOf(args) });
     let dir: string | undefined;
     try {
       const picked = await reachableServers(session, [args.host], false);

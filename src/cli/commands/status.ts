@@ -13,6 +13,7 @@ import { healthProbe } from "../../services/commands/health.ts";
 import type { ObservedRelease, ReleaseInput } from "../../services/release.ts";
 import { openSession, type Session } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
+import { environmentOf } from "../environment.ts";
 import { json, out, paint } from "../output.ts";
 import { planSession } from "../stack-run.ts";
 
@@ -117,7 +118,7 @@ export const statusCommand = defineCommand({
   meta: { name: "status", description: "Show servers and services as they run now" },
   args: { ...globalArgs },
   async run({ args }) {
-    const session = await openSession(args.config);
+    const session = await openSession(args.config, process.env, { environment: environmentOf(args) });
     try {
       await planSession(session);
       const services = await serviceStatuses(session);

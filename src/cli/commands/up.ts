@@ -5,6 +5,7 @@ import { UsageError } from "../../errors.ts";
 import { openSession } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
 import { confirm } from "../confirm.ts";
+import { environmentOf } from "../environment.ts";
 import { forceUnlock, lockArgs, lockRequest } from "../lock-options.ts";
 import { out, paint, progress } from "../output.ts";
 import { renderPlan } from "../render-plan.ts";
@@ -38,9 +39,14 @@ export const upCommand = defineCommand({
     }
     const targets = targetsFrom(rawArgs);
     const lock = lockRequest("up", args["lock-timeout"]);
-    if (args["force-unlock"] && !(await forceUnlock(args.config, args["force-unlock"], args.yes))) return 1;
+    const environment = environmentOf(args);
+    if (
+      args["force-unlock"] &&
+      !(await forceUnlock(args.config, args["force-unlock"], args.yes, environment))
+    )
+      return 1;
     const started = Date.now();
-    const session = await openSession(args.config, process.env, { lock });
+    const session = await openSession(args.config, process.env, { lock, environment });
     try {
       warnUnsupported(session.stack);
       warnTargeting(targets);

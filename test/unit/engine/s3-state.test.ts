@@ -168,7 +168,11 @@ describe("a session's state in S3", () => {
       lock: new S3StateLock(s3, at),
       check: () => probeConditionalWrites(s3, at),
     };
-    const keys = stackKeys("/nonexistent", { SLIPWAY_PASSPHRASE: "pw" }, () => undefined, new Redactor());
+    const keys = stackKeys(
+      "/nonexistent",
+      { SLIPWAY_PASSPHRASE: "pw" },
+      { onKeyFileCreated: () => undefined, redactor: new Redactor() },
+    );
     const opened = await openStackState({
       stackDir: "/nonexistent",
       stackName: "shop",

@@ -94,7 +94,7 @@ function filesUnder(root: string): string[] {
 }
 
 async function run(options: { failing?: Set<string>; cloud: Map<string, ObservedDb> }) {
-  const keys = stackKeys(dir, env, (path) => err(`created ${path}`));
+  const keys = stackKeys(dir, env, { onKeyFileCreated: (path) => err(`created ${path}`) });
   const { state } = await openStackState({
     stackDir: dir,
     stackName: "shop",
