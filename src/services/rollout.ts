@@ -33,7 +33,7 @@ import {
   servingRelease,
   slotOf,
 } from "./host-releases.ts";
-import { ensureRoute, serviceSlots } from "./route.ts";
+import { ensureRoute, SLOT_SETTLE_MS, serviceSlots } from "./route.ts";
 
 /** Who runs this deploy and why: recorded in the lock and the audit log. */
 export interface DeployRun {
@@ -58,7 +58,10 @@ export interface RolloutTarget {
 export interface RolloutResult {
   from: string | null;
   to: string;
-  firstHealthyMs?: number;
+  /** From starting the container to its health gate passing: the floor of any health-gated release. */
+  healthyMs?: number;
+  /** From taking the lock to the new release taking all new requests. */
+  switchedMs?: number;
   ms: number;
 }
 
@@ -125,7 +128,7 @@ async function start(
   await ssh.run(asRoot(want.user, runRelease(spec)), `starting ${name}`);
 }
 
-async function gate(ssh: SshConnection, want: ReleaseInput, name: string): Promise<number | undefined> {
+async function gate(ssh: SshConnection, want: ReleaseInput, name: string): Promise<void> {
   let address: string | null = null;
   if (want.port !== undefined) {
     const ip = await ssh.run(
@@ -140,8 +143,6 @@ async function gate(ssh: SshConnection, want: ReleaseInput, name: string): Promi
   if (health.code !== 0) {
     await failWithLogs(ssh, want, name, `did not pass its health check: ${health.stderr.trim()}`);
   }
-  const first = /first pass at (\d+) ms/.exec(health.stdout);
-  return first ? Number(first[1]) : undefined;
 }
 
 async function preDeploy(ssh: SshConnection, want: ReleaseInput, target: RolloutTarget): Promise<void> {
@@ -169,7 +170,7 @@ async function retire(ssh: SshConnection, want: ReleaseInput, current: string): 
   const old = releases.filter((r) => r.name !== current && r.running);
   const drainSeconds = Math.ceil(want.drain / 1000);
   // The old slot is closed; one health interval later Caddy has stopped picking it for new requests.
-  if (old.length > 0) await sleep(Math.min(want.drain, want.healthcheck.interval + 500));
+  if (old.length > 0) await sleep(Math.min(want.drain, SLOT_SETTLE_MS));
   await Promise.all(
     old.map((r) =>
       ssh.run(asRoot(want.user, stopRelease(r.name, drainSeconds)), `stopping ${r.name}`, {
@@ -202,7 +203,7 @@ export async function rollout(
   await lock(ssh, want, holder, run.force);
   const name = containerName(want.stack, want.service, target.release);
   let from: string | null = null;
-  let firstHealthyMs: number | undefined;
+  const times: { healthyMs?: number; switchedMs?: number } = {};
   try {
     const releases = await hostReleases(ssh, want);
     const serving = servingRelease(releases);
@@ -220,6 +221,7 @@ export async function rollout(
     if (newSlot !== undefined)
       await ssh.run(asRoot(want.user, closeSlots(chain, [newSlot])), "closing the new slot");
     await preDeploy(ssh, want, target);
+    const starting = Date.now();
     await start(
       ssh,
       want,
@@ -227,16 +229,18 @@ export async function rollout(
       releases.find((r) => r.name === name),
       newSlot,
     );
-    firstHealthyMs = await gate(ssh, want, name);
+    await gate(ssh, want, name);
+    times.healthyMs = Date.now() - starting;
     if (slots && newSlot !== undefined) {
       if (want.domains.length > 0) await ensureRoute(ssh, want, slots);
       await ssh.run(asRoot(want.user, closeSlots(chain, [])), "opening the new slot");
       if (oldSlot !== null && oldSlot !== newSlot) {
         // Both serve for one health interval, until Caddy has seen the new slot pass.
-        await sleep(want.healthcheck.interval + 500);
+        await sleep(SLOT_SETTLE_MS);
         await ssh.run(asRoot(want.user, closeSlots(chain, [oldSlot])), "closing the old slot");
       }
     }
+    times.switchedMs = Date.now() - started;
     if (want.hooks.postDeploy) {
       const hook = await ssh.exec(asRoot(want.user, ["docker", "exec", name, ...want.hooks.postDeploy]));
       if (hook.code !== 0) {
@@ -250,16 +254,16 @@ export async function rollout(
     await audit(ssh, want, {
       ...entry(want, ssh, run, action, from, target.release, ms),
       result: "ok",
-      firstHealthyMs,
+      ...times,
     });
-    return { from, to: target.release, firstHealthyMs, ms };
+    return { from, to: target.release, ...times, ms };
   } catch (error) {
     const ms = Date.now() - started;
     await audit(ssh, want, {
       ...entry(want, ssh, run, action, from, target.release, ms),
       result: "failed",
       error: errorMessage(error).split("\n")[0],
-      firstHealthyMs,
+      ...times,
     }).catch(() => {});
     throw error;
   } finally {

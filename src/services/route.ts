@@ -14,12 +14,20 @@ import type { ReleaseInput } from "./release.ts";
 
 export const SLOT_PLACEHOLDER = "(slot)";
 
+/**
+ * How often Caddy checks each slot. Short, because a switch waits for Caddy to see the new slot pass
+ * (and the old one fail) before the next step; two small GETs a second per service cost nothing.
+ */
+export const SLOT_CHECK_INTERVAL_MS = 500;
+/** Long enough for one check to have run and been answered since a slot opened or closed. */
+export const SLOT_SETTLE_MS = SLOT_CHECK_INTERVAL_MS + 300;
+
 export function routeFor(want: ReleaseInput, slots: readonly string[]): Record<string, unknown> {
   const health = want.healthcheck.command
     ? undefined
     : {
         path: want.healthcheck.path,
-        intervalMs: want.healthcheck.interval,
+        intervalMs: SLOT_CHECK_INTERVAL_MS,
         timeoutMs: want.healthcheck.timeout,
       };
   return serviceRoute(routeId(want.stack, want.service), want.domains, slots, {

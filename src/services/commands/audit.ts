@@ -20,8 +20,10 @@ export interface AuditEntry {
   reason: string;
   /** Wall time of the whole release on this host. */
   ms: number;
-  /** From the new container's start to its first passing health check: the floor of any deploy. */
-  firstHealthyMs?: number;
+  /** From starting the new container to its health gate passing: the floor of any health-gated release. */
+  healthyMs?: number;
+  /** From taking the lock to the new release taking all new requests. */
+  switchedMs?: number;
 }
 
 export function auditFile(stack: string): string {

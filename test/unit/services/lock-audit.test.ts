@@ -79,7 +79,8 @@ describe("audit log", () => {
     result: "ok",
     reason: "first",
     ms: 5000,
-    firstHealthyMs: 800,
+    healthyMs: 1200,
+    switchedMs: 3000,
   };
 
   it("appends one JSON line per release and reads back the last ones", () => {
