@@ -13,6 +13,7 @@ import { destroyCommand } from "./commands/destroy.ts";
 import { diagramCommand } from "./commands/diagram.ts";
 import { execCommand } from "./commands/exec.ts";
 import { forceUnlockCommand } from "./commands/force-unlock.ts";
+import { importCommand } from "./commands/import.ts";
 import { logsCommand } from "./commands/logs.ts";
 import { planCommand } from "./commands/plan.ts";
 import { releasesCommand } from "./commands/releases.ts";
@@ -51,6 +52,7 @@ export const rootCommand: CommandDef = {
     diagram: diagramCommand,
     secrets: secretsCommand,
     "force-unlock": forceUnlockCommand,
+    import: importCommand,
   },
 };
 
