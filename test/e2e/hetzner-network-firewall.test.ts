@@ -128,6 +128,30 @@ describe("private networks", () => {
   });
 });
 
+describe("a network Docker cannot realize", () => {
+  it("fails the attach with the reason, and holds nothing else back", async () => {
+    const [a, b] = servers as [Server, Server];
+    const bad = await api("POST", "/networks", {
+      name: `e2e-overlap-${Date.now().toString(36)}`,
+      ip_range: "172.17.0.0/16", // docker0's range on the host
+      subnets: [{ type: "cloud", ip_range: "172.17.5.0/24", network_zone: "eu-central" }],
+    });
+    expect(bad.status).toBe(201);
+    const attach = await api("POST", `/servers/${a.id}/actions/attach_to_network`, {
+      network: bad.body.network.id,
+    });
+    await expect(settle([attach.body.action])).rejects.toThrow(/overlaps the host route "172\.17\.0\.0\/16/);
+    const labels = await api("PUT", `/servers/${b.id}`, { labels: { e2e: "yes" } });
+    expect(labels.status).toBe(200);
+    const detach = await api("POST", `/servers/${a.id}/actions/detach_from_network`, {
+      network: bad.body.network.id,
+    });
+    await settle([detach.body.action]);
+    expect((await api("DELETE", `/networks/${bad.body.network.id}`)).status).toBe(204);
+    expect(await serverReaches(a.id, b.privateIp, 22)).toBe(true);
+  });
+});
+
 describe("a firewall allowing only SSH", () => {
   let firewallId: number;
 
