@@ -22,43 +22,71 @@ import { startSandboxS3 } from "./s3/sandbox.ts";
 import { DockerMachineDriver } from "./vm/docker-machine-driver.ts";
 import { DockerVolumeDriver } from "./volumes/docker-volume-driver.ts";
 
+/**
+ * Starts each part in turn; if one fails, closes those already listening and rethrows, so a failed
+ * start never leaves a half-serving process that `sandbox up` would take for healthy.
+ */
+async function startAll<T extends Record<string, { close(): unknown }>>(
+  parts: { [K in keyof T]: () => Promise<T[K]> | T[K] },
+): Promise<{ started: T; closeAll: () => Promise<void> }> {
+  const started: Partial<T> = {};
+  const closeAll = async () => {
+    await Promise.allSettled(Object.values(started).map((part) => (part as { close(): unknown }).close()));
+  };
+  for (const [name, start] of Object.entries(parts) as [keyof T, () => Promise<T[keyof T]>][]) {
+    try {
+      started[name] = await start();
+    } catch (error) {
+      await closeAll();
+      throw error;
+    }
+  }
+  return { started: started as T, closeAll };
+}
+
 export async function serveSandbox(files: SandboxFiles, log: (line: string) => void): Promise<void> {
   const apiFaults = watchApiFaults(files.faults);
-  const hetzner = await startHetznerEmulator({
-    host: API_HOST,
-    port: HETZNER_API_PORT,
-    token: HETZNER_TOKEN,
-    dataFile: files.hetznerData,
-    driver: new DockerMachineDriver({ volumeRoot: files.volumeMounts }),
-    fault: apiFaults,
-    loadBalancerDriver: new DockerLoadBalancerDriver(files.loadBalancers),
-    volumeDriver: new DockerVolumeDriver(files.volumeMounts),
+  const { started, closeAll } = await startAll({
+    hetzner: () =>
+      startHetznerEmulator({
+        host: API_HOST,
+        port: HETZNER_API_PORT,
+        token: HETZNER_TOKEN,
+        dataFile: files.hetznerData,
+        driver: new DockerMachineDriver({ volumeRoot: files.volumeMounts }),
+        fault: apiFaults,
+        loadBalancerDriver: new DockerLoadBalancerDriver(files.loadBalancers),
+        volumeDriver: new DockerVolumeDriver(files.volumeMounts),
+      }),
+    cloudflare: () =>
+      startCloudflareEmulator({
+        host: API_HOST,
+        port: CLOUDFLARE_API_PORT,
+        tokens: [{ value: CLOUDFLARE_TOKEN }],
+        account: { id: CLOUDFLARE_ACCOUNT_ID, name: "Sandbox account" },
+        dataFile: files.cloudflareData,
+        fault: apiFaults,
+      }),
+    s3: () => startSandboxS3(files, apiFaults),
   });
-  const cloudflare = await startCloudflareEmulator({
-    host: API_HOST,
-    port: CLOUDFLARE_API_PORT,
-    tokens: [{ value: CLOUDFLARE_TOKEN }],
-    account: { id: CLOUDFLARE_ACCOUNT_ID, name: "Sandbox account" },
-    dataFile: files.cloudflareData,
-    fault: apiFaults,
-  });
-  // A failed start must not leave the APIs listening: `sandbox up` would take this process for healthy.
-  const dns = await startSandboxDns(cloudflare.store).catch(async (error: unknown) => {
-    await Promise.all([hetzner.close(), cloudflare.close()]);
+  const { hetzner, cloudflare, s3 } = started;
+  const more = await startAll({
+    dns: () => startSandboxDns(cloudflare.store),
+    edge: () => startEdgeSync(files, cloudflare.store, log),
+  }).catch(async (error: unknown) => {
+    await closeAll();
     throw error;
   });
-  const edge = startEdgeSync(files, cloudflare.store, log);
-  const s3 = await startSandboxS3(files, apiFaults);
   await writeFile(files.daemonPid, String(process.pid));
   log(`Hetzner Cloud API on ${hetzner.url}`);
-  log(`Cloudflare API on ${cloudflare.url}, its DNS on ${dns.host}:53 (127.0.2.3)`);
+  log(`Cloudflare API on ${cloudflare.url}, its DNS on ${more.started.dns.host}:53 (127.0.2.3)`);
   log(`S3 on ${s3.url}, public at https://127.0.2.4`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });
-  edge.close();
-  await Promise.all([hetzner.close(), cloudflare.close(), s3.close(), dns.close()]);
+  await more.closeAll();
+  await closeAll();
   log("stopped");
 }
