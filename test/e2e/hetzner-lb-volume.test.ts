@@ -4,10 +4,12 @@
  * targets (by label selector) spreads requests over both; its health checks see a server that is
  * powered off go unhealthy in the API while the other keeps serving; a reconfiguration under load drops
  * no request. A file written on a volume by one server is read by the other after detach and attach.
+ * All of it survives `sandbox down` and `up`.
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { exec } from "../../src/util/exec.ts";
+import { expectCli } from "./support/cli.ts";
 
 const env = () => inject("sandboxEnv");
 
@@ -227,5 +229,34 @@ describe("a volume moved between servers", () => {
     await settle([attach.body.action]);
     expect((await inVm(b.id, `cat ${path}/hello.txt`)).stdout).toBe("written-on-a");
     expect((await api("GET", `/servers/${b.id}`)).body.server.volumes).toEqual([volumeId]);
+  });
+});
+
+describe("across sandbox down and up", () => {
+  it("keeps the proxy, its configuration and the volume with its data", async () => {
+    const b = servers[1]!;
+    await expectCli(["sandbox", "down"], 0);
+    const stopped = await exec([
+      "docker",
+      "inspect",
+      "--format",
+      "{{.State.Running}}",
+      `slipway-lb-${lb.id}`,
+    ]);
+    expect(stopped.stdout.trim()).toBe("false");
+    await expectCli(["sandbox", "up"], 0);
+    await serve(b.id, b.name); // its responder was a process of the stopped machine
+    await eventually(async () => (await healthOf(b.id)) === "healthy", "the proxy checks the server again");
+    expect(await get(lb.ip)).toEqual({ status: 200, body: b.name });
+    await eventually(
+      async () => (await inVm(b.id, `cat /mnt/HC_Volume_${volumeId}/hello.txt`)).stdout === "written-on-a",
+      "the volume is mounted again with its data",
+    );
+    const status = JSON.parse((await expectCli(["sandbox", "status", "--json"], 0)).stdout) as {
+      containers: { name: string; role: string }[];
+    };
+    expect(status.containers.find((c) => c.name === `slipway-lb-${lb.id}`)?.role).toBe(
+      `load balancer ${lb.id}`,
+    );
   });
 });
