@@ -9,6 +9,7 @@ import {
   heal,
   killServer,
   partitionServers,
+  type SandboxServer,
   setApiFault,
   stopServer,
 } from "../../sandbox/faults/inject.ts";
@@ -97,29 +98,33 @@ const api = defineCommand({
 
 const serverArg = { type: "positional", description: "Server name (or id)", required: true } as const;
 
-const kill = defineCommand({
-  meta: { name: "kill", description: "Crash a server: SIGKILL to all its processes" },
-  args: { ...globalArgs, server: serverArg },
-  async run({ args }) {
-    const server = await findServer(String(args.server));
-    await killServer(server);
-    out(
-      `${server.name} crashed. Power it on again with the Hetzner API (hcloud server poweron ${server.name}).`,
-    );
-  },
-});
+/** `kill` and `stop`: the same lookup and message around a different way for the machine to go down. */
+function serverFault(
+  name: string,
+  description: string,
+  act: (server: SandboxServer) => Promise<void>,
+  what: string,
+) {
+  return defineCommand({
+    meta: { name, description },
+    args: { ...globalArgs, server: serverArg },
+    async run({ args }) {
+      const server = await findServer(String(args.server));
+      await act(server);
+      out(
+        `${server.name} ${what}. Power it on again with the Hetzner API (hcloud server poweron ${server.name}).`,
+      );
+    },
+  });
+}
 
-const stop = defineCommand({
-  meta: { name: "stop", description: "Stop a server behind the API's back (clean shutdown)" },
-  args: { ...globalArgs, server: serverArg },
-  async run({ args }) {
-    const server = await findServer(String(args.server));
-    await stopServer(server);
-    out(
-      `${server.name} stopped. Power it on again with the Hetzner API (hcloud server poweron ${server.name}).`,
-    );
-  },
-});
+const kill = serverFault("kill", "Crash a server: SIGKILL to all its processes", killServer, "crashed");
+const stop = serverFault(
+  "stop",
+  "Stop a server behind the API's back (clean shutdown)",
+  stopServer,
+  "stopped",
+);
 
 const partition = defineCommand({
   meta: { name: "partition", description: "Drop every packet between two servers" },
