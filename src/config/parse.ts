@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { BASE_ENVIRONMENT, isPlainObject, mergeOverride, overrideHas } from "./environments.ts";
 import { type ConfigIssue, errorMap, fromZodIssues, StackConfigError } from "./issues.ts";
+import { sharedRecordIssues } from "./shared-records.ts";
 import { type Stack, stackSchema } from "./stack.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -41,6 +42,7 @@ export function parseStack(raw: unknown, file?: string, options: ParseOptions = 
   const seen = new Set(issues.map((issue) => `${issue.path}\n${issue.message}`));
   const environments = isPlainObject(raw.environments) ? raw.environments : {};
   let selected: Stack | undefined = base.success ? base.data : undefined;
+  const valid = new Map<string, Stack>(base.success ? [[BASE_ENVIRONMENT, base.data]] : []);
 
   for (const [name, override] of Object.entries(environments)) {
     if (!isPlainObject(override) || name === BASE_ENVIRONMENT) continue; // reported by the base schema
@@ -55,6 +57,7 @@ export function parseStack(raw: unknown, file?: string, options: ParseOptions = 
     const result = validate(merged, name);
     if (result.success) {
       if (options.environment === name) selected = result.data;
+      valid.set(name, result.data);
       continue;
     }
     for (const issue of result.error.issues.flatMap(perKey)) {
@@ -68,6 +71,7 @@ export function parseStack(raw: unknown, file?: string, options: ParseOptions = 
       }
     }
   }
+  issues.push(...sharedRecordIssues(valid));
   if (issues.length > 0) throw new StackConfigError(issues, file);
   if (
     options.environment !== undefined &&

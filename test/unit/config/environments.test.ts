@@ -147,3 +147,38 @@ describe("environments and unknown keys", () => {
     ]);
   });
 });
+
+describe("environments and DNS records", () => {
+  const dns = (records: unknown[]) => ({ zone: "shop.example.com", records });
+  const www = { name: "www", server: "web" };
+
+  it("refuse an environment that inherits production's records", () => {
+    expect(issuesOf(withStack({ dns: dns([www]), environments: { staging: {} } }))).toEqual([
+      {
+        path: "environments.staging.dns.records",
+        message:
+          '"www.shop.example.com" (A) is also production\'s; each environment needs its own DNS names, or visitors of one reach the other: override dns.records (or drop them with dns: null)',
+      },
+    ]);
+  });
+
+  it("refuse two environments that claim the same name, naming the first", () => {
+    const staging = { dns: { records: [{ name: "staging", server: "web" }] } };
+    const issues = issuesOf(withStack({ dns: dns([www]), environments: { staging, preview: staging } }));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: "environments.preview.dns.records",
+        message: expect.stringMatching(/^"staging\.shop\.example\.com" \(A\) is also staging's;/),
+      }),
+    ]);
+  });
+
+  it.each([
+    ["its own names", { dns: { records: [{ name: "staging", server: "web" }] } }],
+    ["no records", { dns: null }],
+    ["another TXT value at the same name", { dns: { records: [{ name: "@", type: "TXT", value: "v=2" }] } }],
+  ])("accept an environment with %s", (_, staging) => {
+    const txt = { name: "@", type: "TXT", value: "v=1" };
+    expect(issuesOf(withStack({ dns: dns([www, txt]), environments: { staging } }))).toEqual([]);
+  });
+});
