@@ -3,7 +3,10 @@ import { type CommandDef, defineCommand, parseArgs } from "citty";
 import { describe, expect, it } from "vitest";
 import { globalArgs, resolveCommand } from "../../../src/cli/args.ts";
 import { environmentOf } from "../../../src/cli/environment.ts";
+import { rootCommand } from "../../../src/cli/main.ts";
+import { loadStack } from "../../../src/config/index.ts";
 import { UsageError } from "../../../src/errors.ts";
+import { workflowYaml } from "../../../src/insight/ci/workflow.ts";
 
 const plan = defineCommand({ meta: { name: "plan" }, args: { ...globalArgs }, run: () => 0 });
 const root: CommandDef = { meta: { name: "slipway" }, subCommands: { plan } };
@@ -51,5 +54,37 @@ describe("environmentOf", () => {
     const act = () => environmentOf(args, env);
     expect(act).toThrow(UsageError);
     expect(act).toThrow(new RegExp(`^${source}: expected an environment name`));
+  });
+});
+
+describe("the generated CI workflow", () => {
+  /** argv of a shell line as toShell writes it: words, or single-quoted strings. */
+  const words = (line: string) =>
+    [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => m[2] ?? m[1]!.replaceAll("'\\''", "'"));
+
+  it("passes only flags the CLI takes, --environment on staging's commands included", async () => {
+    const file = "examples/tux/slipway.config.ts";
+    const { stack } = await loadStack(file);
+    const staging = (await loadStack(file, { environment: "staging" })).stack;
+    const yaml = workflowYaml({
+      stack,
+      stackFor: (environment) => (environment === "staging" ? staging : stack),
+      configFile: file,
+      configDir: "examples/tux",
+      slipwayVersion: "0.1.0",
+    });
+    const lines = yaml
+      .split("\n")
+      .map((line) => line.trim().replace(/^(?:- )?run: /, ""))
+      .filter((line) => line.startsWith("slipway "));
+    expect(lines.filter((line) => line.includes("--environment staging")).length).toBeGreaterThan(0);
+    for (const line of lines) {
+      const argv = words(line).slice(1);
+      const resolved = await resolveCommand(rootCommand, argv);
+      expect("command" in resolved, line).toBe(true);
+      if (line.includes("--environment staging")) {
+        expect(environmentOf(parseArgs<typeof globalArgs>(argv, globalArgs), {})).toBe("staging");
+      }
+    }
   });
 });
