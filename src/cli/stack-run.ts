@@ -2,6 +2,8 @@
  * What plan, up and destroy share: plan a session (for destroy, against an empty stack), apply it with
  * progress lines, and turn failures into one error that says what happened and how to resume.
  */
+
+import { BASE_ENVIRONMENT } from "../config/index.ts";
 import { type ApplyEvent, applyPlan } from "../engine/apply.ts";
 import { hasWork, type Plan, pendingSteps, planChanges } from "../engine/plan.ts";
 import { errorMessage, UserError } from "../errors.ts";
@@ -56,7 +58,12 @@ export async function applySession(
     {
       hint:
         `${result.done.length} changes completed and are recorded in ${session.state.location}. ` +
-        "Fix the cause and run `slipway up` again: it plans from what exists now and resumes.",
+        `Fix the cause and run \`slipway up${environmentFlag(session)}\` again: it plans from what exists now and resumes.`,
     },
   );
+}
+
+/** ` -e NAME` when the session is another environment than the stack as written, for commands in hints. */
+export function environmentFlag(session: Session): string {
+  return session.stack.environment === BASE_ENVIRONMENT ? "" : ` -e ${session.stack.environment}`;
 }
