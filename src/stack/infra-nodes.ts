@@ -240,7 +240,9 @@ export function infraNodes(
     nodes,
     server(instance) {
       const spec = stack.servers[instance.group]!;
-      const position = instances.filter((i) => i.group === instance.group).findIndex((i) => i.address === instance.address);
+      const position = instances
+        .filter((i) => i.group === instance.group)
+        .findIndex((i) => i.address === instance.address);
       const networks = Object.entries(spec.networks).map(([name, attachment]) => {
         const subnets = stack.networks[name]?.subnets ?? {};
         // Hetzner picks the first subnet unless told which range to take the address from.
