@@ -3,7 +3,8 @@
  * api.generated.d.ts, never committed). The endpoint comes from HCLOUD_ENDPOINT, as for the official
  * CLI, so the sandbox runs this same code. Transient failures are retried here, once for every caller:
  * 429 after RateLimit-Reset / Retry-After, and 5xx or dropped connections for requests that are safe to
- * repeat (GET, PUT, DELETE; a POST only when the API says it did nothing: 429, 503).
+ * repeat (GET, PUT, DELETE; a POST only when the API says it did nothing: 423, 429, 503). 423 `locked`
+ * comes when another action holds the object (two servers joining one network at once): it did nothing.
  */
 import createClient from "openapi-fetch";
 import { UsageError, UserError } from "../../errors.ts";
@@ -83,7 +84,7 @@ async function retryingFetch(request: Request): Promise<Response> {
       await sleep(rateLimitDelayMs(response.headers));
       continue;
     }
-    if (response.status === 503 || (repeatable && response.status >= 500)) {
+    if (response.status === 423 || response.status === 503 || (repeatable && response.status >= 500)) {
       await sleep(backoffMs(attempt));
       continue;
     }

@@ -132,3 +132,36 @@ describe("isNotFound", () => {
     expect(isNotFound({ response: response(status) })).toBe(notFound);
   });
 });
+
+describe("retries", () => {
+  it("repeats a POST refused as locked (another action holds the object) until it goes through", async () => {
+    const { createServer } = await import("node:http");
+    const { createHetznerClient } = await import("../../../../src/providers/hetzner/client.ts");
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      const locked = seen.length <= 2;
+      res.writeHead(locked ? 423 : 201, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify(
+          locked
+            ? { error: { code: "locked", message: "network 1 is locked by a running action", details: {} } }
+            : { action: { id: 9, command: "attach_to_network", status: "running" } },
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const hetzner = createHetznerClient({ endpoint: `http://127.0.0.1:${port}`, token: "t" });
+      const result = await hetzner.POST("/servers/{id}/actions/attach_to_network", {
+        params: { path: { id: 5 } },
+        body: { network: 1 },
+      });
+      expect(result.response.status).toBe(201);
+      expect(seen).toEqual(Array(3).fill("POST /servers/5/actions/attach_to_network"));
+    } finally {
+      server.close();
+    }
+  });
+});
