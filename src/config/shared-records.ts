@@ -6,7 +6,7 @@
  * since several of them may share a name.
  */
 import { recordHost } from "./dns.ts";
-import type { ConfigIssue } from "./issues.ts";
+import { type ConfigIssue, formatPath } from "./issues.ts";
 import type { Stack } from "./stack.ts";
 
 function recordKeys(stack: Stack): Map<string, string> {
@@ -34,7 +34,7 @@ export function sharedRecordIssues(stacks: ReadonlyMap<string, Stack>): ConfigIs
     }
     for (const [owner, records] of clashes) {
       issues.push({
-        path: `environments.${environment}.dns.records`,
+        path: formatPath(["environments", environment, "dns", "records"]),
         message:
           `${records.join(", ")} ${records.length === 1 ? "is" : "are"} also ${owner}'s; each environment needs its own ` +
           "DNS names, or visitors of one reach the other: override dns.records (or drop them with dns: null)",

@@ -126,6 +126,7 @@ async function run(options: { failing?: Set<string>; cloud: Map<string, Observed
   out(renderPlan(plan));
   json(planJson(plan));
   const session = {
+    stack: { environment: "production" },
     state,
     ctx: {},
     observed,
