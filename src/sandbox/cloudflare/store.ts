@@ -3,8 +3,7 @@
  * a temporary file and rename(2) after every mutation, so zones and records survive `sandbox down`/`up`
  * and a crash leaves the old or the new state, never half of one. Without a file it is memory only.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readStateFile, writeJsonFile } from "../emulator/json-file.ts";
 import { emptyState, type State } from "./state.ts";
 
 export class Store {
@@ -18,16 +17,7 @@ export class Store {
   }
 
   static open(file: string | undefined): Store {
-    if (!file || !existsSync(file)) return new Store(emptyState(), file);
-    let parsed: State;
-    try {
-      parsed = JSON.parse(readFileSync(file, "utf8")) as State;
-    } catch (error) {
-      throw new Error(
-        `${file}: not a readable Cloudflare emulator state (${error instanceof Error ? error.message : String(error)})`,
-      );
-    }
-    if (parsed.version !== 1) throw new Error(`${file}: unsupported state version ${String(parsed.version)}`);
+    const parsed = readStateFile<State>(file, "Cloudflare emulator state");
     return new Store({ ...emptyState(), ...parsed }, file);
   }
 
@@ -37,12 +27,7 @@ export class Store {
   }
 
   save(): void {
-    if (this.file) {
-      mkdirSync(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(this.state, null, 2)}\n`);
-      renameSync(tmp, this.file);
-    }
+    if (this.file) writeJsonFile(this.file, this.state);
     for (const listener of this.listeners) listener();
   }
 }

@@ -3,9 +3,9 @@
  * request) re-parse it only when the file changes, so a fault costs one stat per request.
  * A missing or unreadable file means no faults: a broken plan must never take the sandbox down.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { UserError } from "../../errors.ts";
+import { writeJsonFile } from "../emulator/json-file.ts";
 import {
   decideApiFault,
   emptyFaultPlan,
@@ -26,10 +26,7 @@ export function readFaultPlan(file: string): FaultPlan {
 }
 
 export function writeFaultPlan(file: string, plan: FaultPlan): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(plan, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeJsonFile(file, plan);
 }
 
 export type ApiFaultSource = (service: FaultService) => { delayMs: number; failWith: number | null } | null;
