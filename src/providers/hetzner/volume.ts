@@ -159,7 +159,9 @@ export const volume: ResourceKind<VolumeInput, ObservedVolume, Ctx> = {
     if (changed.has("size"))
       await act(ctx, have.id, "resize", { size: want.size }, `grow volume ${want.name}`);
     if (changed.has("server")) {
-      if (have.server !== null) await act(ctx, have.id, "detach", {}, `detach volume ${want.name}`);
+      // Read again: when the old server was replaced in this run, Hetzner already detached the volume.
+      const current = await getVolume(ctx, have.id);
+      if (current?.server != null) await act(ctx, have.id, "detach", {}, `detach volume ${want.name}`);
       if (want.server !== null) {
         const body = { server: want.server, automount: want.automount };
         await act(ctx, have.id, "attach", body, `attach volume ${want.name}`);

@@ -74,6 +74,25 @@ describe("hetzner.volume", () => {
     expect(updated).toMatchObject({ size: 20, server: servers[1] });
   });
 
+  it("attaches to a replacement server without detaching when the old server took the volume with it", async () => {
+    const res = await emu.api("POST", "/servers", {
+      name: "db-3",
+      server_type: "cx22",
+      image: "debian-12",
+      location: "fsn1",
+    });
+    await emu.settle(res.body.action.id);
+    const have = (await volume.read(ctx, String(id), want()))!;
+    const gone = await emu.api("DELETE", `/servers/${have.server}`);
+    await emu.settle(gone.body.action.id);
+    const next = { ...want(), size: 20, server: res.body.server.id as number };
+    mutations();
+    const updated = await volume.update(ctx, have, next, volume.diff(next, have));
+    expect(mutations()).toEqual(["POST /volumes/N/actions/attach"]);
+    expect(updated.server).toBe(res.body.server.id);
+    servers[1] = res.body.server.id;
+  });
+
   it("refuses to shrink, naming the field and the sizes, before calling the API", async () => {
     const have = (await volume.read(ctx, String(id), want()))!;
     const smaller = { ...want(), size: 10, server: servers[1]! };
