@@ -117,10 +117,19 @@ async function connect(
   const hetzner = createHetznerClient(hetznerSettings(env));
   const observed = new Map<string, unknown>();
   const pool = new SshPool(identity);
+  let cloudflare: RunContext["cloudflare"];
+  let s3: RunContext["s3"];
   const ctx: RunContext = {
     hetzner,
-    cloudflare: stack.dns ? createCloudflareClient(env) : undefined,
-    s3: Object.keys(stack.buckets).length > 0 ? createS3Client(env) : undefined,
+    // Made on first use: commands that never reach DNS or buckets (ssh, exec, logs) need no credentials for them.
+    get cloudflare() {
+      if (stack.dns) cloudflare ??= createCloudflareClient(env);
+      return cloudflare;
+    },
+    get s3() {
+      if (Object.keys(stack.buckets).length > 0) s3 ??= createS3Client(env);
+      return s3;
+    },
     hosts: new HostConnector(pool, observed, {
       sshPort: stack.ssh.port,
       bastion: stack.ssh.bastion && `hetzner.server.${stack.ssh.bastion}`,
