@@ -5,7 +5,14 @@
  * malformed Authorization header (6003 → 6111), an unknown token (10000).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { sleep } from "../../util/wait.ts";
+import {
+  type Exchange,
+  exchangeOf,
+  injectedFailure,
+  matchPath,
+  readJsonBody,
+  requestUrl,
+} from "../emulator/http.ts";
 import type { ApiFaultSource } from "../faults/store.ts";
 import type { ApiToken, CfContext, CfRequest, CfResponse, CfRoute } from "./context.ts";
 import {
@@ -24,13 +31,7 @@ export const BASE_PATH = "/client/v4";
 /** Cloudflare tokens are 40 characters of this alphabet; anything else is a malformed header. */
 const TOKEN_SYNTAX = /^[A-Za-z0-9_-]{20,80}$/;
 
-export interface Exchange {
-  readonly method: string;
-  readonly path: string;
-  readonly query: string;
-  readonly status: number;
-  readonly body: unknown;
-}
+export type { Exchange } from "../emulator/http.ts";
 
 export interface HttpDeps {
   readonly routes: readonly CfRoute[];
@@ -53,45 +54,17 @@ function authenticate(req: IncomingMessage, tokens: readonly ApiToken[]): ApiTok
   return token;
 }
 
-function matchTemplate(template: string, path: string): Record<string, string> | null {
-  const want = template.split("/");
-  const got = path.split("/");
-  if (want.length !== got.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i] ?? "";
-    const g = got[i] ?? "";
-    if (w.startsWith("{")) {
-      if (g === "") return null;
-      params[w.slice(1, -1)] = decodeURIComponent(g);
-    } else if (w !== g) return null;
-  }
-  return params;
-}
-
 /** Literal segments win over parameters, so `/zones/{id}/dns_records` is never read as a zone id. */
 function resolve(routes: readonly CfRoute[], method: string, path: string) {
   const matches = routes
-    .map((route) => ({ route, params: matchTemplate(route.template, path) }))
-    .filter((m): m is { route: CfRoute; params: Record<string, string> } => m.params !== null);
+    .map((route) => ({ route, params: matchPath(route.template, path) }))
+    .filter((m): m is { route: CfRoute; params: Readonly<Record<string, string>> } => m.params !== null);
   if (matches.length === 0)
     throw path.startsWith("/zones/") ? couldNotRoute(`${BASE_PATH}${path}`) : noRoute();
   const exact = matches.filter((m) => m.route.method === method);
   if (exact.length === 0) throw methodNotAllowed();
   const literals = (t: string) => t.split("/").filter((s) => !s.startsWith("{")).length;
   return exact.sort((a, b) => literals(b.route.template) - literals(a.route.template))[0]!;
-}
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw malformedJson();
-  }
 }
 
 /** What Cloudflare answers transient failures with, by status (971 is its throttling code). */
@@ -103,12 +76,10 @@ const FAULT_ERRORS: Record<number, ErrorItem> = {
 };
 
 async function injectFault(source: ApiFaultSource | undefined): Promise<void> {
-  const fault = source?.("cloudflare");
-  if (!fault) return;
-  if (fault.delayMs > 0) await sleep(fault.delayMs);
-  if (fault.failWith !== null) {
-    const item = FAULT_ERRORS[fault.failWith] ?? { code: 10001, message: "Internal server error" };
-    throw new CfError(fault.failWith, [
+  const failWith = await injectedFailure(source, "cloudflare");
+  if (failWith !== null) {
+    const item = FAULT_ERRORS[failWith] ?? { code: 10001, message: "Internal server error" };
+    throw new CfError(failWith, [
       { ...item, message: `${item.message} (injected by slipway sandbox fault)` },
     ]);
   }
@@ -120,7 +91,7 @@ async function dispatch(req: IncomingMessage, url: URL, deps: HttpDeps): Promise
   const token = deps.publicPaths.includes(path) ? { value: "" } : authenticate(req, deps.tokens);
   const method = (req.method ?? "GET").toUpperCase();
   const { route, params } = resolve(deps.routes, method, path);
-  const body = await readBody(req);
+  const body = await readJsonBody(req, malformedJson);
   const request: CfRequest = { method, path, params, query: url.searchParams, body, token };
   return route.handler(request, deps.ctx);
 }
@@ -130,7 +101,7 @@ export async function handleExchange(
   res: ServerResponse,
   deps: HttpDeps,
 ): Promise<void> {
-  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  const url = requestUrl(req);
   let status: number;
   let body: Record<string, unknown>;
   try {
@@ -156,13 +127,7 @@ export async function handleExchange(
   if (!req.readableEnded) req.resume();
   res.writeHead(status, { "Content-Type": "application/json", "cf-ray": `${randomRay()}-SBX` });
   res.end(JSON.stringify(body));
-  deps.onExchange?.({
-    method: (req.method ?? "GET").toUpperCase(),
-    path: url.pathname,
-    query: url.search.replace(/^\?/, ""),
-    status,
-    body,
-  });
+  deps.onExchange?.(exchangeOf(req, url, status, body));
 }
 
 function randomRay(): string {

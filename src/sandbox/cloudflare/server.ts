@@ -4,7 +4,7 @@
  * The store is exposed so the sandbox's DNS server and edge can answer from, and follow, the records.
  */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen } from "../emulator/http.ts";
 import type { ApiFaultSource } from "../faults/store.ts";
 import { accountRoutes, PUBLIC_PATHS } from "./account-routes.ts";
 import type { Account, ApiToken, CfRoute } from "./context.ts";
@@ -51,21 +51,6 @@ export async function startCloudflareEmulator(
   const server = createServer((req, res) => {
     void handleExchange(req, res, deps);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  let closed = false;
-  return {
-    url: `http://${options.host}:${port}/client/v4`,
-    store,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        if (closed) return resolve();
-        closed = true;
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const listening = await listen(server, options.host, options.port);
+  return { url: `http://${listening.authority}/client/v4`, store, close: listening.close };
 }

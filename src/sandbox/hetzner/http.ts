@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { sleep } from "../../util/wait.ts";
+import { type Exchange, exchangeOf, injectedFailure, readJsonBody, requestUrl } from "../emulator/http.ts";
 import type { ApiFaultSource } from "../faults/store.ts";
 import type { ApiResponse, Context, Handler } from "./context.ts";
 import { ApiError, type ErrorCode } from "./errors.ts";
@@ -13,13 +13,7 @@ import type { RateLimiter } from "./rate-limit.ts";
 import { type Route, resolveRoute } from "./router.ts";
 import { specHasOperation, specPaths } from "./spec.ts";
 
-export interface Exchange {
-  readonly method: string;
-  readonly path: string;
-  readonly query: string;
-  readonly status: number;
-  readonly body: unknown;
-}
+export type { Exchange } from "../emulator/http.ts";
 
 export interface HttpDeps {
   readonly routes: readonly Route<Handler>[];
@@ -34,18 +28,6 @@ export interface HttpDeps {
 const BASE = "/v1";
 const specIndex = { paths: specPaths, hasOperation: specHasOperation };
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError("json_error", "invalid JSON in the request body");
-  }
-}
-
 async function dispatch(req: IncomingMessage, url: URL, deps: HttpDeps): Promise<ApiResponse> {
   if (req.headers.authorization !== `Bearer ${deps.token}`) {
     throw new ApiError("unauthorized", "unable to authenticate");
@@ -55,7 +37,7 @@ async function dispatch(req: IncomingMessage, url: URL, deps: HttpDeps): Promise
   const path = url.pathname.slice(BASE.length) || "/";
   const method = (req.method ?? "GET").toUpperCase();
   const { route, params } = resolveRoute(deps.routes, specIndex, method, path);
-  const body = await readBody(req);
+  const body = await readJsonBody(req, () => new ApiError("json_error", "invalid JSON in the request body"));
   return route.handler({ method, path, params, query: url.searchParams, body, url }, deps.ctx);
 }
 
@@ -68,11 +50,9 @@ const FAULT_CODES: Record<number, [ErrorCode, string]> = {
 };
 
 async function injectFault(source: ApiFaultSource | undefined): Promise<void> {
-  const fault = source?.("hetzner");
-  if (!fault) return;
-  if (fault.delayMs > 0) await sleep(fault.delayMs);
-  if (fault.failWith !== null) {
-    const [code, message] = FAULT_CODES[fault.failWith] ?? ["server_error", "internal server error"];
+  const failWith = await injectedFailure(source, "hetzner");
+  if (failWith !== null) {
+    const [code, message] = FAULT_CODES[failWith] ?? ["server_error", "internal server error"];
     throw new ApiError(code, `${message} (injected by slipway sandbox fault)`);
   }
 }
@@ -82,7 +62,7 @@ export async function handleExchange(
   res: ServerResponse,
   deps: HttpDeps,
 ): Promise<void> {
-  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  const url = requestUrl(req);
   const { allowed, state } = deps.limiter.take();
   let response: ApiResponse;
   try {
@@ -97,7 +77,7 @@ export async function handleExchange(
         : new ApiError("server_error", "internal error in the sandbox emulator");
     response = { status: apiError.status, body: apiError.toBody() };
   }
-  if (!req.readableEnded) req.resume(); // drain a body we did not read (errors raised before readBody)
+  if (!req.readableEnded) req.resume(); // drain a body we did not read (errors raised before readJsonBody)
   const headers: Record<string, string> = {
     "RateLimit-Limit": String(state.limit),
     "RateLimit-Remaining": String(state.remaining),
@@ -108,11 +88,5 @@ export async function handleExchange(
   if (response.body !== undefined) headers["Content-Type"] = "application/json";
   res.writeHead(response.status, headers);
   res.end(response.body === undefined ? undefined : JSON.stringify(response.body));
-  deps.onExchange?.({
-    method: (req.method ?? "GET").toUpperCase(),
-    path: url.pathname,
-    query: url.search.replace(/^\?/, ""),
-    status: response.status,
-    body: response.body ?? null,
-  });
+  deps.onExchange?.(exchangeOf(req, url, response.status, response.body ?? null));
 }

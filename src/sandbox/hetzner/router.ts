@@ -5,7 +5,10 @@
  * not implement answer `unsupported_error` (so a client never mistakes them for "gone"), methods the
  * spec lacks for a path answer `method_not_allowed`, and anything else `not_found`.
  */
+import { matchPath } from "../emulator/http.ts";
 import { ApiError, notFound } from "./errors.ts";
+
+export { matchPath } from "../emulator/http.ts";
 
 export type Params = Readonly<Record<string, string>>;
 
@@ -13,23 +16,6 @@ export interface Route<H> {
   readonly method: string;
   readonly template: string;
   readonly handler: H;
-}
-
-/** The template's parameters if `path` matches it, else null. */
-export function matchPath(template: string, path: string): Params | null {
-  const want = template.split("/");
-  const got = path.split("/");
-  if (want.length !== got.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i] ?? "";
-    const g = got[i] ?? "";
-    if (w.startsWith("{") && w.endsWith("}")) {
-      if (g === "") return null;
-      params[w.slice(1, -1)] = decodeURIComponent(g);
-    } else if (w !== g) return null;
-  }
-  return params;
 }
 
 /** Literal segments outrank parameters, position by position from the left. */

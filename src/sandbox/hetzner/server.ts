@@ -6,7 +6,7 @@
  * no longer change state, exactly as if the process had died, which the next start then reconciles.
  */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listen } from "../emulator/http.ts";
 import type { ApiFaultSource } from "../faults/store.ts";
 import { actionRoutes } from "./action-routes.ts";
 import { catalogRoutes } from "./catalog-routes.ts";
@@ -108,21 +108,9 @@ export async function startHetznerEmulator(options: HetznerEmulatorOptions): Pro
   const server = createServer((req, res) => {
     void handleExchange(req, res, deps);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, resolve);
+  const listening = await listen(server, options.host, options.port, () => {
+    closed = true;
+    stopLoadBalancers();
   });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
-  return {
-    url: `http://${host}:${port}/v1`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        if (closed) return resolve(); // closing twice is harmless
-        closed = true;
-        stopLoadBalancers();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return { url: `http://${listening.authority}/v1`, close: listening.close };
 }

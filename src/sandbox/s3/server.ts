@@ -7,8 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
-import { sleep } from "../../util/wait.ts";
+import { injectedFailure, listen } from "../emulator/http.ts";
 import type { ApiFaultSource } from "../faults/store.ts";
 import { S3Error } from "./errors.ts";
 import { type Exchange, sendError } from "./http.ts";
@@ -60,11 +59,10 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     res.setHeader("x-amz-id-2", randomBytes(24).toString("base64"));
     res.setHeader("server", "AmazonS3");
     try {
-      const fault = options.fault?.("s3");
-      if (fault && fault.delayMs > 0) await sleep(fault.delayMs);
-      if (fault && fault.failWith !== null) {
-        const code = FAULT_ERRORS[fault.failWith] ?? "InternalError";
-        throw new S3Error(code, {}, "Injected by slipway sandbox fault.", fault.failWith);
+      const failWith = await injectedFailure(options.fault, "s3");
+      if (failWith !== null) {
+        const code = FAULT_ERRORS[failWith] ?? "InternalError";
+        throw new S3Error(code, {}, "Injected by slipway sandbox fault.", failWith);
       }
       const url = req.url ?? "/";
       const query = new URLSearchParams(splitUrl(url)[1]);
@@ -87,20 +85,11 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
   server.keepAliveTimeout = 30_000;
   // Node cuts requests after 5 minutes by default; a multi-gigabyte backup upload may take longer.
   server.requestTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  const listening = await listen(server, options.host, options.port);
   return {
-    url: `${options.tls ? "https" : "http"}://${host}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    url: `${options.tls ? "https" : "http"}://${listening.authority}`,
+    port: listening.port,
+    close: listening.close,
   };
 }
 
