@@ -61,7 +61,10 @@ const zoneIds = new WeakMap<CloudflareClient, Map<string, Promise<string>>>();
 /** The zone's id, looked up by name once per run. A zone slipway cannot see is a clear error. */
 export function zoneId(cf: CloudflareClient, zone: string): Promise<string> {
   let cache = zoneIds.get(cf);
-  if (!cache) zoneIds.set(cf, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    zoneIds.set(cf, cache);
+  }
   let id = cache.get(zone);
   if (!id) {
     id = cloudflareCall(`looking up the Cloudflare zone ${zone}`, async () => {
