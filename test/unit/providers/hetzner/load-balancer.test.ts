@@ -121,6 +121,16 @@ describe("hetzner.loadBalancer", () => {
     expect(loadBalancer.diff(next, updated)).toEqual([]);
   });
 
+  it("compares the private address only when the stack fixes one, and names network and public changes", () => {
+    const have = { ...want(), id: 1, ipv4: null, network: { id: networkId, ip: "10.0.1.10" } };
+    expect(loadBalancer.diff({ ...want(), network: { id: networkId, ip: null } }, have)).toEqual([]);
+    const moved = { ...want(), network: { id: networkId + 1, ip: null }, public: false };
+    expect(loadBalancer.diff(moved, have).map((c) => [c.path, c.from, c.to])).toEqual([
+      ["network", { id: networkId, ip: null }, { id: networkId + 1, ip: null }],
+      ["public", true, false],
+    ]);
+  });
+
   it("replaces only for another location", () => {
     const have = { ...want(), id: 1, ipv4: null, network: { id: networkId, ip: "10.0.1.10" } };
     expect(loadBalancer.diff({ ...want(), location: "nbg1" }, have)).toEqual([
