@@ -8,21 +8,12 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { cnameConflict, dnsValidation, hostHasCname, identicalRecord } from "./errors.ts";
 import { validHostname } from "./names.ts";
-import { canonicalName, type DnsRecord, type ZoneRecord } from "./state.ts";
+import { canonicalName, type DnsRecord, type RecordFields, type ZoneRecord } from "./state.ts";
 import { PROXIABLE_TYPES } from "./views.ts";
 
 export const SUPPORTED_TYPES: readonly string[] = ["A", "AAAA", "CNAME", "TXT", "MX", "NS"];
 
-export interface RecordFields {
-  name: string;
-  type: string;
-  content: string;
-  proxied: boolean;
-  ttl: number;
-  priority?: number;
-  comment: string | null;
-  tags: string[];
-}
+export type { RecordFields } from "./state.ts";
 
 /** `@` is the apex; a name outside the zone gets the zone appended, as Cloudflare does. */
 export function placeName(raw: string, zone: string): string {

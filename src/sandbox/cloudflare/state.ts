@@ -22,9 +22,8 @@ export interface ZoneRecord {
   activated_on: string | null;
 }
 
-export interface DnsRecord {
-  id: string;
-  zoneId: string;
+/** What a client sets on a record (the rest is the record's identity and history). */
+export interface RecordFields {
   name: string;
   type: string;
   content: string;
@@ -34,6 +33,11 @@ export interface DnsRecord {
   priority?: number;
   comment: string | null;
   tags: string[];
+}
+
+export interface DnsRecord extends RecordFields {
+  id: string;
+  zoneId: string;
   created_on: string;
   modified_on: string;
 }
