@@ -9,6 +9,19 @@ import { Hostname, integer, resourceName, text } from "./primitives.ts";
 import { secretOr } from "./secret.ts";
 import { Size } from "./size.ts";
 
+/** A UI served on `domain` must have its password field set: the internet would reach it otherwise. */
+function passwordWithDomain<T extends { domain?: string }>(field: keyof T & string, secretName: string) {
+  return (value: T, ctx: z.RefinementCtx<T>) => {
+    if (value.domain && value[field] === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [field],
+        message: `required with domain, e.g. ${field}: secret("${secretName}")`,
+      });
+    }
+  };
+}
+
 export const Dozzle = z
   .strictObject({
     /** Server group (of count 1) running the UI; agents run on every server. Default: the first server group. */
@@ -20,15 +33,7 @@ export const Dozzle = z
     /** UI password; required with `domain`. @example secret("DOZZLE_PASSWORD") */
     password: secretOr("s3cret", "DOZZLE_PASSWORD").optional(),
   })
-  .superRefine((dozzle, ctx) => {
-    if (dozzle.domain && dozzle.password === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["password"],
-        message: 'required with domain, e.g. password: secret("DOZZLE_PASSWORD")',
-      });
-    }
-  });
+  .superRefine(passwordWithDomain("password", "DOZZLE_PASSWORD"));
 export type Dozzle = z.infer<typeof Dozzle>;
 
 export const Logs = z.strictObject({
@@ -61,13 +66,5 @@ export const Monitoring = z
     /** Where alerts go (host down, disk full, health checks failing). Default: nowhere. */
     alerts: Alerts.prefault({}),
   })
-  .superRefine((monitoring, ctx) => {
-    if (monitoring.domain && monitoring.grafanaPassword === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["grafanaPassword"],
-        message: 'required with domain, e.g. grafanaPassword: secret("GRAFANA_PASSWORD")',
-      });
-    }
-  });
+  .superRefine(passwordWithDomain("grafanaPassword", "GRAFANA_PASSWORD"));
 export type Monitoring = z.infer<typeof Monitoring>;
