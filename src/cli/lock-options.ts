@@ -8,7 +8,7 @@ import { describeHolder, type LockRequest, type StateLock } from "../engine/lock
 import { UsageError } from "../errors.ts";
 import { stateStorage } from "../stack/state-setup.ts";
 import { confirm } from "./confirm.ts";
-import { checkEnvironment } from "./environment.ts";
+import { checkEnvironment, environmentOf } from "./environment.ts";
 import { out, progress } from "./output.ts";
 
 export const lockArgs = {
@@ -20,7 +20,12 @@ export const lockArgs = {
   },
 } as const;
 
-export function lockRequest(reason: string, timeout: string | undefined): LockRequest {
+export function lockRequest(
+  reason: string,
+  args: { "lock-timeout"?: string; environment?: string },
+): LockRequest {
+  const timeout = args["lock-timeout"];
+  const environment = environmentOf(args);
   const timeoutMs = parseDuration(timeout ?? "0s");
   if (timeoutMs === undefined) {
     throw new UsageError(`--lock-timeout: expected a duration such as 30s or 5m, got "${timeout}"`);
@@ -28,6 +33,7 @@ export function lockRequest(reason: string, timeout: string | undefined): LockRe
   return {
     reason,
     timeoutMs,
+    unlockCommand: (id) => `slipway force-unlock ${id}${environment ? ` -e ${environment}` : ""}`,
     onWait: (holder) =>
       progress(`State is locked by ${describeHolder(holder)}; waiting up to ${timeout} ...`),
   };

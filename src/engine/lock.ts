@@ -62,16 +62,18 @@ export function describeHolder(info: LockInfo): string {
   return `${info.holder}@${info.host} (pid ${info.pid}) since ${info.created} for "${info.reason}"`;
 }
 
+const defaultUnlockCommand = (id: string) => `slipway force-unlock ${id}`;
+
 export class LockHeldError extends UserError {
   readonly info: LockInfo;
-  constructor(location: string, info: LockInfo, waitedMs: number) {
+  constructor(location: string, info: LockInfo, waitedMs: number, unlockCommand = defaultUnlockCommand) {
     const waited = waitedMs > 0 ? ` after waiting ${Math.max(1, Math.round(waitedMs / 1000))} s` : "";
     super(
       `state is locked${waited}: held by ${describeHolder(info)}, lease expires ${info.expires}\n  lock ID: ${info.id}\n  lock file: ${location}`,
       {
         hint:
           "Wait for that run to finish, or retry with --lock-timeout 5m to wait for it. If it is gone for good, " +
-          `remove the lock with: slipway force-unlock ${info.id}`,
+          `remove the lock with: ${unlockCommand(info.id)}`,
       },
     );
     this.name = "LockHeldError";
@@ -86,6 +88,8 @@ export interface LockRequest {
   /** How long to wait for a held lock before failing (0: fail at once). */
   timeoutMs?: number;
   pollMs?: number;
+  /** The command that removes a lock, for the hint (it names the environment when there is one). */
+  unlockCommand?: (id: string) => string;
   /** Told once when the lock is held and we start waiting. */
   onWait?: (holder: LockInfo) => void;
 }
@@ -169,7 +173,12 @@ export async function acquireLock(lock: StateLock, request: LockRequest): Promis
     if ("acquired" in result) return new HeldLock(lock, result.acquired, ttlMs);
     const waited = Date.now() - started;
     if (waited >= timeoutMs)
-      throw new LockHeldError(lock.location, result.heldBy, timeoutMs > 0 ? waited : 0);
+      throw new LockHeldError(
+        lock.location,
+        result.heldBy,
+        timeoutMs > 0 ? waited : 0,
+        request.unlockCommand,
+      );
     if (!told) request.onWait?.(result.heldBy);
     told = true;
     await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, timeoutMs - waited)));

@@ -78,7 +78,7 @@ export const deployCommand = defineCommand({
     }
     const command = `slipway deploy${service ? ` ${service}` : ""}`;
     const session = await openSession(args.config, process.env, {
-      lock: lockRequest(command, args["lock-timeout"]),
+      lock: lockRequest(command, args),
       environment: environmentOf(args),
     });
     try {

@@ -15,7 +15,7 @@ export const destroyCommand = defineCommand({
   meta: { name: "destroy", description: "Delete every server, key and setting the stack made" },
   args: { ...globalArgs, ...lockArgs },
   async run({ args }) {
-    const lock = lockRequest("destroy", args["lock-timeout"]);
+    const lock = lockRequest("destroy", args);
     const session = await openSession(args.config, process.env, { lock, environment: environmentOf(args) });
     try {
       // Objects a killed run created but never recorded still carry the stack's labels: take them too.

@@ -26,7 +26,7 @@ export const importCommand = defineCommand({
     },
   },
   async run({ args }) {
-    const lock = lockRequest("import", args["lock-timeout"]);
+    const lock = lockRequest("import", args);
     const session = await openSession(args.config, process.env, { lock, environment: environmentOf(args) });
     try {
       await importResource(session, args.address, args.id);

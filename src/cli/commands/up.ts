@@ -38,7 +38,7 @@ export const upCommand = defineCommand({
       throw new UsageError(`--concurrency: expected a whole number of at least 1, got "${args.concurrency}"`);
     }
     const targets = targetsFrom(rawArgs);
-    const lock = lockRequest("up", args["lock-timeout"]);
+    const lock = lockRequest("up", args);
     const environment = environmentOf(args);
     if (
       args["force-unlock"] &&

@@ -74,6 +74,14 @@ describe("LocalStateLock", () => {
     await first.release();
   });
 
+  it("names the environment in the force-unlock hint when the request says how", async () => {
+    const first = await acquireLock(lock, { reason: "up" });
+    const unlockCommand = (id: string) => `slipway force-unlock ${id} -e staging`;
+    const error = await heldError(acquireLock(lock, { reason: "up", unlockCommand }));
+    expect(error.hint).toContain(`slipway force-unlock ${first.info.id} -e staging`);
+    await first.release();
+  });
+
   it("gives the lock to exactly one of many processes asking at once", async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => lock.tryAcquire(newLockInfo(`run ${i}`, 60_000))),
