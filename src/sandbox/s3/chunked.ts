@@ -109,26 +109,36 @@ export class ChunkedDecoder extends Transform {
     this.state = "trailer";
   }
 
-  private verifyChunk(dataHash: string): void {
-    if (!this.signing) return;
-    const { amzDate, scope, signingKey } = this.signing;
-    const toSign = [
-      "AWS4-HMAC-SHA256-PAYLOAD",
-      amzDate,
-      scope,
-      this.previousSignature,
-      EMPTY_SHA256,
-      dataHash,
-    ].join("\n");
+  /** Checks one link of the signature chain (it signs the link before it) and returns it. */
+  private verifyLink(
+    signing: Authentication,
+    algorithm: "AWS4-HMAC-SHA256-PAYLOAD" | "AWS4-HMAC-SHA256-TRAILER",
+    hashes: readonly string[],
+    claimed: string,
+    what: "chunk" | "trailer",
+  ): string {
+    const { amzDate, scope, signingKey } = signing;
+    const toSign = [algorithm, amzDate, scope, this.previousSignature, ...hashes].join("\n");
     const expected = hmac(signingKey, toSign).toString("hex");
-    if (!signatureMatches(expected, this.chunkSignature)) {
+    if (!signatureMatches(expected, claimed)) {
       throw new S3Error(
         "SignatureDoesNotMatch",
         {},
-        "The chunk signature does not match the one calculated.",
+        `The ${what} signature does not match the one calculated.`,
       );
     }
-    this.previousSignature = expected;
+    return expected;
+  }
+
+  private verifyChunk(dataHash: string): void {
+    if (!this.signing) return;
+    this.previousSignature = this.verifyLink(
+      this.signing,
+      "AWS4-HMAC-SHA256-PAYLOAD",
+      [EMPTY_SHA256, dataHash],
+      this.chunkSignature,
+      "chunk",
+    );
   }
 
   private trailerLines: string[] = [];
@@ -148,21 +158,8 @@ export class ChunkedDecoder extends Transform {
 
   private verifyTrailer(signature: string): void {
     if (!this.signing) return;
-    const { amzDate, scope, signingKey } = this.signing;
-    const toSign = [
-      "AWS4-HMAC-SHA256-TRAILER",
-      amzDate,
-      scope,
-      this.previousSignature,
-      sha256Hex(this.trailerLines.join("")),
-    ].join("\n");
-    if (!signatureMatches(hmac(signingKey, toSign).toString("hex"), signature)) {
-      throw new S3Error(
-        "SignatureDoesNotMatch",
-        {},
-        "The trailer signature does not match the one calculated.",
-      );
-    }
+    const trailers = [sha256Hex(this.trailerLines.join(""))];
+    this.verifyLink(this.signing, "AWS4-HMAC-SHA256-TRAILER", trailers, signature, "trailer");
     this.trailerSigned = true;
   }
 
