@@ -10,7 +10,7 @@
 import { LOCATIONS } from "./catalog.ts";
 import { ApiError, invalidField } from "./errors.ts";
 import type { LoadBalancerRecord } from "./load-balancer-model.ts";
-import { addressAvailable, canonicalCidr, firstFreeAddress, isIpv4 } from "./network-addressing.ts";
+import { chooseAddress } from "./network-addressing.ts";
 import { findNetwork } from "./network-routes.ts";
 import type { NetworkRecord, State } from "./state.ts";
 
@@ -37,27 +37,7 @@ export function planLoadBalancerIp(
       "load_balancer_already_attached",
       `load balancer ${lb.id} is already attached to a network`,
     );
-  const zone = zoneOf(lb);
-  let subnets = network.subnets.filter((s) => s.type === "cloud" && s.network_zone === zone);
-  if (request.ipRange !== undefined) {
-    const range = canonicalCidr(request.ipRange);
-    if (!range) throw invalidField("ip_range", `${request.ipRange} is not a valid IPv4 CIDR block`);
-    subnets = subnets.filter((s) => s.ip_range === range);
-  }
-  if (request.ip !== undefined) {
-    const wanted = request.ip;
-    if (!isIpv4(wanted)) throw invalidField("ip", `${wanted} is not a valid IPv4 address`);
-    if (!subnets.some((s) => addressAvailable(network, s, wanted)))
-      throw new ApiError("ip_not_available", `IP ${wanted} is not available in network ${network.id}`);
-    return wanted;
-  }
-  const ip = subnets.map((s) => firstFreeAddress(network, s)).find((found) => found !== null);
-  if (!ip)
-    throw new ApiError(
-      "no_subnet_available",
-      `network ${network.id} has no cloud subnet with a free IP in network zone ${zone}`,
-    );
-  return ip;
+  return chooseAddress(network, zoneOf(lb), (s) => s.type === "cloud", "cloud subnet", request);
 }
 
 /** Records the attachment; `planLoadBalancerIp` must have approved `ip`. */

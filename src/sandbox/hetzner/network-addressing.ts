@@ -6,7 +6,7 @@
  * of a subnet, never its network or broadcast address nor a gateway, as on Hetzner.
  */
 import { cidrContains, cidrsOverlap, intToIpv4, ipv4ToInt, parseCidr } from "../../util/cidr.ts";
-import { invalidField } from "./errors.ts";
+import { ApiError, invalidField } from "./errors.ts";
 import type { NetworkRecord, SubnetRecord } from "./state.ts";
 
 /** `prefix.name`, or `name` for a body whose fields sit at the top level. */
@@ -153,6 +153,40 @@ export function addressAvailable(network: NetworkRecord, subnet: SubnetRecord, i
     !reserved(network, subnet).has(ipv4ToInt(ip)) &&
     !usedAddresses(network).has(ip)
   );
+}
+
+/**
+ * The private IP a server or load balancer gets on `network`: the requested `ip` if it is free, else the
+ * lowest free address, among the subnets of `zone` it may use (`usable`, described as `subnetKind` in
+ * the error), narrowed to the subnet `ipRange` when given. Throws the operation's errors.
+ */
+export function chooseAddress(
+  network: NetworkRecord,
+  zone: string,
+  usable: (subnet: SubnetRecord) => boolean,
+  subnetKind: string,
+  request: { readonly ip?: string; readonly ipRange?: string },
+): string {
+  let subnets = network.subnets.filter((s) => usable(s) && s.network_zone === zone);
+  if (request.ipRange !== undefined) {
+    const range = canonicalCidr(request.ipRange);
+    if (!range) throw invalidField("ip_range", `${request.ipRange} is not a valid IPv4 CIDR block`);
+    subnets = subnets.filter((s) => s.ip_range === range);
+  }
+  if (request.ip !== undefined) {
+    const wanted = request.ip;
+    if (!isIpv4(wanted)) throw invalidField("ip", `${wanted} is not a valid IPv4 address`);
+    if (!subnets.some((s) => addressAvailable(network, s, wanted)))
+      throw new ApiError("ip_not_available", `IP ${wanted} is not available in network ${network.id}`);
+    return wanted;
+  }
+  const ip = subnets.map((s) => firstFreeAddress(network, s)).find((found) => found !== null);
+  if (!ip)
+    throw new ApiError(
+      "no_subnet_available",
+      `network ${network.id} has no ${subnetKind} with a free IP in network zone ${zone}`,
+    );
+  return ip;
 }
 
 /** The lowest free address of the subnet, or null when it is full. */

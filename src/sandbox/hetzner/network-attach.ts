@@ -13,7 +13,7 @@ import { DATACENTERS, LOCATIONS } from "./catalog.ts";
 import type { Handler } from "./context.ts";
 import { ApiError, invalidField } from "./errors.ts";
 import { idParam } from "./list-query.ts";
-import { addressAvailable, canonicalCidr, firstFreeAddress, isIpv4 } from "./network-addressing.ts";
+import { addressAvailable, chooseAddress, isIpv4 } from "./network-addressing.ts";
 import { assertAllUnlocked, startRealizingActions } from "./network-realization.ts";
 import { findNetwork } from "./network-routes.ts";
 import type { Route } from "./router.ts";
@@ -57,26 +57,7 @@ export function planAttachment(
       `network ${network.id} overlaps network ${overlap.id} the server is attached to`,
     );
   const zone = networkZoneOf(server.datacenterId);
-  let subnets = network.subnets.filter((s) => serverSubnet(s) && s.network_zone === zone);
-  if (request.ipRange !== undefined) {
-    const range = canonicalCidr(request.ipRange);
-    if (!range) throw invalidField("ip_range", `${request.ipRange} is not a valid IPv4 CIDR block`);
-    subnets = subnets.filter((s) => s.ip_range === range);
-  }
-  let ip: string | null;
-  if (request.ip !== undefined) {
-    if (!isIpv4(request.ip)) throw invalidField("ip", `${request.ip} is not a valid IPv4 address`);
-    const wanted = request.ip;
-    ip = subnets.some((s) => addressAvailable(network, s, wanted)) ? wanted : null;
-    if (!ip) throw new ApiError("ip_not_available", `IP ${wanted} is not available in network ${network.id}`);
-  } else {
-    ip = subnets.map((s) => firstFreeAddress(network, s)).find((found) => found !== null) ?? null;
-    if (!ip)
-      throw new ApiError(
-        "no_subnet_available",
-        `network ${network.id} has no subnet with a free IP in network zone ${zone}`,
-      );
-  }
+  const ip = chooseAddress(network, zone, serverSubnet, "subnet", request);
   const aliasIps = [...(request.aliasIps ?? [])];
   checkAliasIps(network, aliasIps, [ip]);
   return { serverId: server.id, ip, aliasIps };
