@@ -10,7 +10,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { S3Error } from "./errors.ts";
-import type { NewObject, ObjectMeta, S3Store, WriteGuard } from "./store.ts";
+import { type NewObject, type ObjectMeta, replaceJson, type S3Store, type WriteGuard } from "./store.ts";
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 export const MAX_PARTS = 10_000;
@@ -80,8 +80,7 @@ export class Uploads {
     const base = join(this.dir, upload.id);
     const stored: Part = { ...part, lastModified: new Date().toISOString() };
     await rename(dataFile, join(base, `${part.partNumber}.data`));
-    await writeFile(join(base, `${part.partNumber}.json.tmp`), JSON.stringify(stored));
-    await rename(join(base, `${part.partNumber}.json.tmp`), join(base, `${part.partNumber}.json`));
+    await replaceJson(join(base, `${part.partNumber}.json`), stored);
     return stored;
   }
 

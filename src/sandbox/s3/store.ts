@@ -49,6 +49,12 @@ export interface WriteGuard {
   seenGeneration?: number;
 }
 
+/** Replaces a metadata file through `<file>.tmp` and rename(2): readers see the old or the new one. */
+export async function replaceJson(file: string, value: unknown): Promise<void> {
+  await writeFile(`${file}.tmp`, JSON.stringify(value));
+  await rename(`${file}.tmp`, file);
+}
+
 const hashKey = (key: string) => createHash("sha256").update(key).digest("hex").slice(0, 40);
 const newId = () => randomBytes(12).toString("hex");
 
@@ -136,9 +142,7 @@ export class S3Store {
   }
 
   private async saveRecord(record: BucketRecord): Promise<void> {
-    const file = join(this.dir, "buckets", record.name, "bucket.json");
-    await writeFile(`${file}.tmp`, JSON.stringify(record));
-    await rename(`${file}.tmp`, file);
+    await replaceJson(join(this.dir, "buckets", record.name, "bucket.json"), record);
   }
 
   head(bucket: string, key: string): ObjectMeta | undefined {
@@ -206,9 +210,7 @@ export class S3Store {
         dataFile: `${hashKey(key)}-${newId()}.data`,
       };
       await rename(dataFile, join(base, meta.dataFile));
-      const metaFile = join(base, `${hashKey(key)}.json`);
-      await writeFile(`${metaFile}.tmp`, JSON.stringify(meta));
-      await rename(`${metaFile}.tmp`, metaFile);
+      await replaceJson(join(base, `${hashKey(key)}.json`), meta);
       if (current) await rm(join(base, current.dataFile), { force: true });
       if (!current) bucket.sorted = null;
       bucket.objects.set(key, meta);
