@@ -51,6 +51,8 @@ export interface ObservedServer {
   ipv6: string | null;
   hostKey: string;
   networks: { network: number; ip: string }[];
+  /** The addresses of `networks`: what a bastion and a swarm reach the server on. */
+  privateIps: string[];
   placementGroup: number | null;
 }
 
@@ -80,6 +82,7 @@ export function fromApiServer(server: ApiServer, hostKey: string): ObservedServe
     ipv6: server.public_net.ipv6?.ip ?? null,
     hostKey,
     networks: (server.private_net ?? []).map((n) => ({ network: n.network ?? 0, ip: n.ip ?? "" })),
+    privateIps: (server.private_net ?? []).flatMap((n) => (n.ip ? [n.ip] : [])),
     placementGroup: server.placement_group?.id ?? null,
   };
 }

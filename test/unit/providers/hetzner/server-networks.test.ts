@@ -63,6 +63,7 @@ describe("hetzner.server networks and placement group", () => {
     expect(created.placementGroup).toBe(groups[0]);
     expect(created.networks.map((n) => n.network).sort()).toEqual([nets[0], nets[1]].sort());
     expect(created.networks.find((n) => n.network === nets[1])?.ip).toBe("10.1.1.20");
+    expect(created.privateIps).toContain("10.1.1.20");
     expect(server.diff(want(), created)).toEqual([]);
   });
 

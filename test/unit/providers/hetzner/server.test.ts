@@ -34,6 +34,7 @@ describe("fromApiServer", () => {
       ipv6: "2001:db8::/64",
       hostKey: "ssh-ed25519 AAAAhost",
       networks: [],
+      privateIps: [],
       placementGroup: null,
     });
   });
