@@ -24,7 +24,14 @@ import {
   stopRelease,
 } from "./commands/containers.ts";
 import { healthProbe, waitHealthy } from "./commands/health.ts";
-import { acquireLock, LOCK_HELD, type LockHolder, parseHolder, releaseLock } from "./commands/lock.ts";
+import {
+  acquireLock,
+  isAbandoned,
+  LOCK_HELD,
+  type LockHolder,
+  parseHolder,
+  releaseLock,
+} from "./commands/lock.ts";
 import { closeSlots, slotChain } from "./commands/slots.ts";
 import {
   type HostRelease,
@@ -67,6 +74,16 @@ export interface RolloutResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether a process of this machine is alive (EPERM: it is, but belongs to someone else). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 async function lock(ssh: SshConnection, want: ReleaseInput, holder: LockHolder, force: boolean) {
   const result = await ssh.exec(asRoot(want.user, acquireLock(want.stack, want.service, holder, force)));
   if (result.code === 0) return;
@@ -74,6 +91,9 @@ async function lock(ssh: SshConnection, want: ReleaseInput, holder: LockHolder, 
     throw new Error(`${ssh.target.name}: taking the deploy lock failed: ${result.stderr.trim()}`);
   }
   const other = parseHolder(result.stdout);
+  if (!force && other && isAbandoned(other, holder, processAlive)) {
+    return lock(ssh, want, holder, true);
+  }
   const by = other
     ? `${other.who} (${other.command}, since ${other.since}${other.reason ? `, reason: ${other.reason}` : ""})`
     : "an unknown holder";

@@ -49,6 +49,15 @@ export function releaseLock(stack: string, service: string, holder: LockHolder):
   return ["sh", "-c", script, "release-lock", lockDir(stack, service), JSON.stringify(holder)];
 }
 
+/**
+ * Whether `other` is a lock left by a run of this same user on this same machine whose process is gone
+ * (killed, crashed): such a lock is taken over without --force, as the local state lock does. A holder on
+ * another machine cannot be checked from here, so it still needs a human's --force.
+ */
+export function isAbandoned(other: LockHolder, self: LockHolder, isAlive: (pid: number) => boolean): boolean {
+  return other.who === self.who && other.pid !== self.pid && !isAlive(other.pid);
+}
+
 /** The holder record a failed acquireLock printed, or null when it was unreadable (a half-made lock). */
 export function parseHolder(output: string): LockHolder | null {
   try {

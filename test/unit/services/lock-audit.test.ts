@@ -13,6 +13,7 @@ import {
 } from "../../../src/services/commands/audit.ts";
 import {
   acquireLock,
+  isAbandoned,
   LOCK_HELD,
   type LockHolder,
   parseHolder,
@@ -60,6 +61,16 @@ describe("deploy lock", () => {
     const dir = mkdtempSync(join(tmpdir(), "slipway-lock-"));
     run(acquireLock("shop", "web", alice, false), dir);
     expect(run(acquireLock("shop", "api", bob, false), dir).status).toBe(0);
+  });
+
+  it("counts a lock as abandoned only when its holder ran here, as the same user, and has died", () => {
+    const me: LockHolder = { ...alice, pid: 100 };
+    const dead = () => false;
+    const alive = () => true;
+    expect(isAbandoned(alice, me, dead)).toBe(true);
+    expect(isAbandoned(alice, me, alive)).toBe(false);
+    expect(isAbandoned(bob, me, dead)).toBe(false); // another machine: only --force
+    expect(isAbandoned(me, me, dead)).toBe(false);
   });
 
   it.each([[""], ["not json"], ['{"who":1}']])("reads an unreadable holder record %j as unknown", (text) => {
