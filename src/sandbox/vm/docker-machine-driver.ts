@@ -27,6 +27,18 @@ import { DockerNetworking } from "./docker-networking.ts";
 
 export const VM_LABEL = "dev.slipway.sandbox.server-id";
 
+/** Null while the container keeps running for a second; else the last lines it printed ("" if none). */
+async function diedRightAway(name: string): Promise<string | null> {
+  for (let i = 0; i < 10; i++) {
+    await sleep(100);
+    if ((await inspectFormat(name, "{{.State.Running}}")) !== "true") {
+      const logs = await exec(["docker", "logs", "--tail", "20", name]);
+      return (logs.stdout + logs.stderr).trim();
+    }
+  }
+  return null;
+}
+
 export function vmContainerName(id: number): string {
   return `slipway-vm-${id}`;
 }
@@ -104,12 +116,15 @@ export class DockerMachineDriver implements MachineDriver {
   private async start(serverId: number): Promise<void> {
     const name = vmContainerName(serverId);
     if (this.volumeRoot) await ensureSharedRoot(this.volumeRoot); // gone after a reboot of the host
-    await docker(["start", name]);
-    for (let i = 0; i < 10; i++) {
-      await sleep(100);
-      if ((await inspectFormat(name, "{{.State.Running}}")) !== "true") {
-        const logs = await exec(["docker", "logs", "--tail", "20", name]);
-        throw new Error(`server ${serverId} stopped right after boot: ${(logs.stdout + logs.stderr).trim()}`);
+    // Under heavy load the engine now and then loses a container's cgroup at start ("cannot find cgroup
+    // mount destination") and it exits before its boot script prints anything. Such a silent death is
+    // the host's fault, not the server's, and a second start boots it; one that says why is final.
+    for (let attempt = 1; ; attempt++) {
+      await docker(["start", name]);
+      const died = await diedRightAway(name);
+      if (died === null) return;
+      if (died !== "" || attempt === 3) {
+        throw new Error(`server ${serverId} stopped right after boot: ${died || "(no output)"}`);
       }
     }
   }
