@@ -116,9 +116,9 @@ export class DockerMachineDriver implements MachineDriver {
   private async start(serverId: number): Promise<void> {
     const name = vmContainerName(serverId);
     if (this.volumeRoot) await ensureSharedRoot(this.volumeRoot); // gone after a reboot of the host
-    // Under heavy load the engine now and then loses a container's cgroup at start ("cannot find cgroup
-    // mount destination") and it exits before its boot script prints anything. Such a silent death is
-    // the host's fault, not the server's, and a second start boots it; one that says why is final.
+    // Seen once under heavy load: a VM container exited before its boot script printed anything, while
+    // the engine logged "cannot find cgroup mount destination". A silent death like that is the host's
+    // doing, not the server's, so it is started again; a death that prints why is final.
     for (let attempt = 1; ; attempt++) {
       await docker(["start", name]);
       const died = await diedRightAway(name);
