@@ -1,7 +1,8 @@
 /**
  * Infrastructure end to end on the sandbox: one `up` brings a private network, a cloud firewall, a
  * spread placement group, two servers in both, a load balancer over them on the network, a volume per
- * server, a DNS record at the balancer in a sandbox Cloudflare zone and two buckets. A second plan has
+ * server, a DNS record at the balancer in a sandbox Cloudflare zone and two buckets, after a network
+ * made by hand was imported (and is then updated, not duplicated). A second plan has
  * nothing to do (its wall time is printed: a no-op plan should stay under 2 s); a firewall rule
  * deleted through the API shows as drift and `up` puts it back; `destroy` removes everything except
  * the bucket marked keepOnDestroy.
@@ -87,11 +88,27 @@ describe("infrastructure sections on the sandbox", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("imports a network made by hand instead of creating a second one", async () => {
+    const typo = await cli(["import", "hetzner.network.mian", "1"], 2);
+    expect(typo.stderr).toContain('did you mean "hetzner.network.main"?');
+    const made = (await hetzner("POST", "/networks", { name: "by-hand", ip_range: "10.20.0.0/16" })) as {
+      network: { id: number };
+    };
+    const id = String(made.network.id);
+    const imported = await cli(["import", "hetzner.network.main", id], 0);
+    expect(imported.stdout).toContain(`Imported hetzner.network.main (id ${id}).`);
+    const plan = await cli(["plan"], 0);
+    expect(plan.stdout).toContain("~ hetzner.network.main");
+    expect(plan.stdout).not.toContain("+ hetzner.network.main");
+  });
+
   it("comes up with every section, and a second plan has nothing to do", async () => {
     const started = Date.now();
     const up = await cli(["up", "--yes"], 0);
     process.stderr.write(`[e2e] infra up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     expect(up.stdout).not.toContain("does not yet apply: networks");
+    const networks = (await hetzner("GET", "/networks")).networks as { name: string }[];
+    expect(networks.map((n) => n.name)).toEqual(["infra-main"]);
     for (const address of [
       "hetzner.network.main",
       "hetzner.firewall.web",
