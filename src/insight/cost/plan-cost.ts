@@ -2,10 +2,10 @@
  * The cost part of `slipway plan`: reads the price list only when the plan touches a priced resource,
  * and never fails the plan: without a price list the plan still prints, with a warning.
  */
-import { type Plan, pendingSteps } from "../../engine/plan.ts";
+import type { Plan } from "../../engine/plan.ts";
 import { errorMessage } from "../../errors.ts";
 import type { HetznerClient } from "../../providers/hetzner/client.ts";
-import { planCostChange } from "./plan-change.ts";
+import { planCostChange, touchesPricedKind } from "./plan-change.ts";
 import { fetchPricing } from "./pricing.ts";
 import { costChangeJson, renderCostChange } from "./render.ts";
 
@@ -21,7 +21,7 @@ export async function planCost(
   plan: Plan,
   warn: (text: string) => void,
 ): Promise<PlanCost> {
-  if (!pendingSteps(plan).some((s) => s.kind.kind === "hetzner.server")) return { json: null, text: [] };
+  if (!touchesPricedKind(plan)) return { json: null, text: [] };
   try {
     const pricing = await fetchPricing(hetzner);
     const change = planCostChange(plan, pricing);

@@ -13,7 +13,9 @@ import { planCostChange } from "../../../src/insight/cost/plan-change.ts";
 import { fetchPricing, Pricing } from "../../../src/insight/cost/pricing.ts";
 import { renderCostChange, renderEstimate } from "../../../src/insight/cost/render.ts";
 import { createHetznerClient } from "../../../src/providers/hetzner/client.ts";
+import { loadBalancer } from "../../../src/providers/hetzner/load-balancer.ts";
 import { server } from "../../../src/providers/hetzner/server.ts";
+import { volume } from "../../../src/providers/hetzner/volume.ts";
 import { pricingView } from "../../../src/sandbox/hetzner/catalog-views.ts";
 import { startTestEmulator, type TestEmulator, TOKEN } from "../../support/hetzner-emulator.ts";
 import { example, examplesDir } from "./support.ts";
@@ -117,6 +119,27 @@ describe("planCostChange", () => {
         "     -6.80  hetzner.server.old (cx32 · fsn1)",
       ].join("\n"),
     );
+  });
+
+  it("prices load balancers by type and location, and volumes by size", () => {
+    const plan: Plan = {
+      steps: [
+        {
+          ...step("hetzner.loadBalancer.main", "create", { type: "lb11", location: "fsn1" }, null),
+          kind: loadBalancer,
+        },
+        { ...step("hetzner.volume.data", "update", { size: 50 }, { size: 20 }), kind: volume },
+        { ...step("hetzner.volume.old", "delete", null, { size: 10 }), kind: volume },
+      ],
+    };
+    const change = planCostChange(plan, pricing);
+    // +5.39 + (50 - 20) × 0.044 - 10 × 0.044 = 5.39 + 1.32 - 0.44
+    expect(formatMoney(change.net)).toBe("6.27");
+    expect(change.items.map((i) => [i.address, formatMoney(i.net), i.detail])).toEqual([
+      ["hetzner.loadBalancer.main", "5.39", "lb11 · fsn1"],
+      ["hetzner.volume.data", "1.32", "20 GB → 50 GB"],
+      ["hetzner.volume.old", "-0.44", "10 GB"],
+    ]);
   });
 
   it("says nothing when no priced resource changes", () => {
