@@ -235,5 +235,19 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
       previousHost = [address(release.kind, `${serviceName}@${instance.name}`)];
     }
   }
-  return nodes;
+  return throughBastion(stack, nodes);
+}
+
+/**
+ * With ssh.bastion, every other server is reached through the bastion (a group of one server): what runs
+ * on them must wait until the bastion exists and has been read, or there is no way in.
+ */
+function throughBastion(stack: Stack, nodes: ResourceNode[]): ResourceNode[] {
+  if (stack.ssh.bastion === undefined) return nodes;
+  const bastion = address(server.kind, stack.ssh.bastion);
+  return nodes.map((node) =>
+    node.hostedOn && node.hostedOn !== bastion && !node.dependsOn.includes(bastion)
+      ? { ...node, dependsOn: [...node.dependsOn, bastion] }
+      : node,
+  );
 }

@@ -43,6 +43,21 @@ function expectSoundGraph(nodes: ResourceNode[]) {
   }
 }
 
+describe("a stack with a bastion", () => {
+  it("makes everything that runs on the other servers wait for the bastion, the way in", async () => {
+    const nodes = await exampleGraph("tux");
+    const hosted = nodes.filter((n) => n.hostedOn !== undefined);
+    const onBastion = hosted.filter((n) => n.hostedOn === "hetzner.server.bastion");
+    const elsewhere = hosted.filter((n) => n.hostedOn !== "hetzner.server.bastion");
+    expect(onBastion.length).toBeGreaterThan(0);
+    expect(elsewhere.length).toBeGreaterThan(0);
+    for (const n of elsewhere) expect(n.dependsOn, n.address).toContain("hetzner.server.bastion");
+    for (const n of onBastion)
+      expect(n.dependsOn.filter((d) => d === "hetzner.server.bastion")).toHaveLength(1);
+    expectSoundGraph(nodes);
+  });
+});
+
 describe("infrastructure nodes of the examples", () => {
   it("mandari: network, firewall, placement group, balancer, a volume per server, bucket and balancer records", async () => {
     const nodes = await exampleGraph("mandari");
