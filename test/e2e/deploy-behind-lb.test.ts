@@ -1,0 +1,86 @@
+/**
+ * Deploys on two hosts behind a Hetzner load balancer, under load: the hello service on a group of two
+ * servers, with a load balancer passing TCP 443 through to their Caddy, gets a steady stream of HTTPS
+ * requests at the balancer's address while it is deployed and rolled back. Hosts are released one at a
+ * time, so the balancer always has a host serving; not one request may fail.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Load, startLoad } from "../../bench/load.ts";
+import { expectCli, runCli } from "./support/cli.ts";
+import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
+
+const STACK = "lbhello";
+
+async function balancerAddress(ws: Workspace): Promise<string> {
+  const res = await fetch(`${ws.env.HCLOUD_ENDPOINT}/load_balancers?label_selector=slipway/stack=${STACK}`, {
+    headers: { authorization: `Bearer ${ws.env.HCLOUD_TOKEN}` },
+  });
+  const body = (await res.json()) as { load_balancers: { public_net: { ipv4: { ip: string } } }[] };
+  expect(body.load_balancers).toHaveLength(1);
+  return body.load_balancers[0]!.public_net.ipv4.ip;
+}
+
+describe("deploys under load on two hosts behind a load balancer", () => {
+  let ws: Workspace;
+  let file: string;
+  let load: Load;
+  const cli = (args: string[], code: number) => expectCli(args, code, { cwd: ws.dir, env: ws.env });
+  const setGreeting = (greeting: string) => {
+    const text = readFileSync(file, "utf8").replace(/GREETING: "[^"]*"/, `GREETING: "${greeting}"`);
+    writeFileSync(file, text);
+  };
+
+  beforeAll(async () => {
+    ws = exampleWorkspace("hello");
+    file = join(ws.dir, "slipway.config.ts");
+    const stack = readFileSync(file, "utf8")
+      .replace('name: "hello"', `name: "${STACK}"`)
+      .replace(
+        'web: { type: "cx22", image: "debian-12" },',
+        'web: { type: "cx22", image: "debian-12", count: 2 },',
+      )
+      .replace(
+        "  services: {",
+        '  loadBalancers: {\n    main: {\n      targets: ["web"],\n      services: [{ listen: 443, healthcheck: { interval: "3s", timeout: "2s", retries: 2 } }],\n    },\n  },\n  services: {',
+      );
+    writeFileSync(file, stack);
+    setGreeting("v1");
+    await cli(["up", "--yes"], 0);
+    const address = await balancerAddress(ws);
+    expect(address).toMatch(/^127\.0\.3\.\d+$/);
+    load = startLoad(
+      {
+        address,
+        host: "hello.slipway.test",
+        path: "/",
+        ca: readFileSync(ws.env.SLIPWAY_SANDBOX_CA!, "utf8"),
+      },
+      { ratePerSecond: 100, maxRequests: 3000 },
+    );
+  });
+  afterAll(async () => {
+    await load?.stop();
+    await runCli(["destroy", "--yes"], { cwd: ws.dir, env: ws.env });
+    ws.remove();
+  });
+
+  it("rolls a deploy and a rollback over both hosts, one at a time, without a failed request", async () => {
+    setGreeting("v2");
+    const deployed = await cli(["deploy", "web"], 0);
+    expect(deployed.stdout).toMatch(/service\.release\.web@web-1: \w+ → \w+/);
+    expect(deployed.stdout).toMatch(/service\.release\.web@web-2: \w+ → \w+/);
+    await cli(["rollback", "web"], 0);
+    expect(load.failed()).toBe(0);
+  });
+
+  it("served every request through the balancer, from both releases", async () => {
+    const counts = await load.stop();
+    process.stderr.write(`[e2e] deploy behind a load balancer: ${JSON.stringify(counts)}\n`);
+    expect(counts.statuses).toEqual({});
+    expect(counts.errors).toEqual({});
+    expect(counts.ok).toBe(counts.sent);
+    expect(Object.keys(counts.bodies).sort()).toEqual(["v1", "v2"]);
+  });
+});
