@@ -7,8 +7,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Load, startLoad } from "../../bench/load.ts";
+import type { Load } from "../../bench/load.ts";
 import { expectCli, runCli } from "./support/cli.ts";
+import { setGreeting, startHelloLoad } from "./support/hello-load.ts";
 import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
 
 const STACK = "lbhello";
@@ -27,10 +28,6 @@ describe("deploys under load on two hosts behind a load balancer", () => {
   let file: string;
   let load: Load;
   const cli = (args: string[], code: number) => expectCli(args, code, { cwd: ws.dir, env: ws.env });
-  const setGreeting = (greeting: string) => {
-    const text = readFileSync(file, "utf8").replace(/GREETING: "[^"]*"/, `GREETING: "${greeting}"`);
-    writeFileSync(file, text);
-  };
 
   beforeAll(async () => {
     ws = exampleWorkspace("hello");
@@ -46,19 +43,11 @@ describe("deploys under load on two hosts behind a load balancer", () => {
         '  loadBalancers: {\n    main: {\n      targets: ["web"],\n      services: [{ listen: 443, healthcheck: { interval: "3s", timeout: "2s", retries: 2 } }],\n    },\n  },\n  services: {',
       );
     writeFileSync(file, stack);
-    setGreeting("v1");
+    setGreeting(file, "v1");
     await cli(["up", "--yes"], 0);
     const address = await balancerAddress(ws);
     expect(address).toMatch(/^127\.0\.3\.\d+$/);
-    load = startLoad(
-      {
-        address,
-        host: "hello.slipway.test",
-        path: "/",
-        ca: readFileSync(ws.env.SLIPWAY_SANDBOX_CA!, "utf8"),
-      },
-      { ratePerSecond: 100, maxRequests: 3000 },
-    );
+    load = startHelloLoad(ws, address, 3000);
   });
   afterAll(async () => {
     await load?.stop();
@@ -67,7 +56,7 @@ describe("deploys under load on two hosts behind a load balancer", () => {
   });
 
   it("rolls a deploy and a rollback over both hosts, one at a time, without a failed request", async () => {
-    setGreeting("v2");
+    setGreeting(file, "v2");
     const deployed = await cli(["deploy", "web"], 0);
     expect(deployed.stdout).toMatch(/service\.release\.web@web-1: \w+ → \w+/);
     expect(deployed.stdout).toMatch(/service\.release\.web@web-2: \w+ → \w+/);

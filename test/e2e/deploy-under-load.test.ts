@@ -7,8 +7,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Load, startLoad } from "../../bench/load.ts";
+import type { Load } from "../../bench/load.ts";
 import { expectCli, runCli } from "./support/cli.ts";
+import { setGreeting, startHelloLoad } from "./support/hello-load.ts";
 import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
 
 describe("deploys under load on one host", () => {
@@ -16,28 +17,16 @@ describe("deploys under load on one host", () => {
   let file: string;
   let load: Load;
   const cli = (args: string[], code: number) => expectCli(args, code, { cwd: ws.dir, env: ws.env });
-  const setGreeting = (greeting: string) => {
-    const text = readFileSync(file, "utf8").replace(/GREETING: "[^"]*"/, `GREETING: "${greeting}"`);
-    writeFileSync(file, text);
-  };
 
   beforeAll(async () => {
     ws = exampleWorkspace("hello");
     file = join(ws.dir, "slipway.config.ts");
-    setGreeting("v1");
+    setGreeting(file, "v1");
     await cli(["up", "--yes"], 0);
     const status = JSON.parse((await cli(["status", "--json"], 0)).stdout) as {
       services: { address: string }[];
     };
-    load = startLoad(
-      {
-        address: status.services[0]!.address,
-        host: "hello.slipway.test",
-        path: "/",
-        ca: readFileSync(ws.env.SLIPWAY_SANDBOX_CA!, "utf8"),
-      },
-      { ratePerSecond: 100, maxRequests: 2000 },
-    );
+    load = startHelloLoad(ws, status.services[0]!.address, 2000);
   });
   afterAll(async () => {
     await load?.stop();
@@ -46,7 +35,7 @@ describe("deploys under load on one host", () => {
   });
 
   it("deploys, rolls back and deploys again without a failed request", async () => {
-    setGreeting("v2");
+    setGreeting(file, "v2");
     const deployed = await cli(["deploy", "web"], 0);
     expect(deployed.stdout).toMatch(/service\.release\.web@web: \w+ → \w+/);
 

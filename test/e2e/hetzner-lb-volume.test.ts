@@ -7,34 +7,10 @@
  * All of it survives `sandbox down` and `up`.
  */
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exec } from "../../src/util/exec.ts";
 import { expectCli } from "./support/cli.ts";
-
-const env = () => inject("sandboxEnv");
-
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${env().HCLOUD_ENDPOINT}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${env().HCLOUD_TOKEN}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function settle(actions: { id: number }[]): Promise<void> {
-  for (const action of actions) {
-    for (let i = 0; ; i++) {
-      const { body } = await api("GET", `/actions/${action.id}`);
-      if (body.action.status === "success") break;
-      if (body.action.status === "error")
-        throw new Error(`action ${action.id}: ${body.action.error.message}`);
-      if (i > 600) throw new Error(`action ${action.id} still running`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+import { hetznerApi, settleActions } from "./support/servers.ts";
 
 async function eventually(check: () => Promise<boolean>, what: string, seconds = 40): Promise<void> {
   for (let i = 0; i < seconds * 4; i++) {
@@ -78,7 +54,7 @@ let volumeId: number | undefined;
 
 beforeAll(async () => {
   for (const name of ["a", "b"]) {
-    const res = await api("POST", "/servers", {
+    const res = await hetznerApi("POST", "/servers", {
       name: `lbv-${name}-${suffix}`,
       server_type: "cx22",
       image: "debian-12",
@@ -86,11 +62,11 @@ beforeAll(async () => {
       labels: { role: `web-${suffix}` },
     });
     expect(res.status).toBe(201);
-    await settle([res.body.action, ...res.body.next_actions]);
+    await settleActions([res.body.action, ...res.body.next_actions]);
     servers.push({ id: res.body.server.id, name: res.body.server.name });
   }
   for (const s of servers) await serve(s.id, s.name);
-  const res = await api("POST", "/load_balancers", {
+  const res = await hetznerApi("POST", "/load_balancers", {
     name: `lbv-${suffix}`,
     load_balancer_type: "lb11",
     location: "fsn1",
@@ -113,25 +89,25 @@ beforeAll(async () => {
     targets: [{ type: "label_selector", label_selector: { selector: `role=web-${suffix}` } }],
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  await settle([res.body.action]);
+  await settleActions([res.body.action]);
   lb = { id: res.body.load_balancer.id, ip: res.body.load_balancer.public_net.ipv4.ip };
 });
 
 afterAll(async () => {
-  if (lb) await api("DELETE", `/load_balancers/${lb.id}`);
+  if (lb) await hetznerApi("DELETE", `/load_balancers/${lb.id}`);
   if (volumeId) {
-    const detach = await api("POST", `/volumes/${volumeId}/actions/detach`);
-    if (detach.status === 201) await settle([detach.body.action]);
-    await api("DELETE", `/volumes/${volumeId}`);
+    const detach = await hetznerApi("POST", `/volumes/${volumeId}/actions/detach`);
+    if (detach.status === 201) await settleActions([detach.body.action]);
+    await hetznerApi("DELETE", `/volumes/${volumeId}`);
   }
   for (const s of servers) {
-    const res = await api("DELETE", `/servers/${s.id}`);
-    if (res.status === 200) await settle([res.body.action]);
+    const res = await hetznerApi("DELETE", `/servers/${s.id}`);
+    if (res.status === 200) await settleActions([res.body.action]);
   }
 });
 
 async function healthOf(serverId: number): Promise<string | undefined> {
-  const { body } = await api("GET", `/load_balancers/${lb.id}`);
+  const { body } = await hetznerApi("GET", `/load_balancers/${lb.id}`);
   const selected = body.load_balancer.targets[0].targets as {
     server: { id: number };
     health_status: { status: string }[];
@@ -180,8 +156,8 @@ describe("a load balancer in front of two servers", () => {
       }
     })();
     for (const type of ["least_connections", "round_robin"]) {
-      const res = await api("POST", `/load_balancers/${lb.id}/actions/change_algorithm`, { type });
-      await settle([res.body.action]);
+      const res = await hetznerApi("POST", `/load_balancers/${lb.id}/actions/change_algorithm`, { type });
+      await settleActions([res.body.action]);
     }
     stop = true;
     await load;
@@ -192,20 +168,20 @@ describe("a load balancer in front of two servers", () => {
 
   it("marks a powered-off server unhealthy and keeps serving from the other", async () => {
     const [off, on] = [servers[0]!, servers[1]!];
-    const res = await api("POST", `/servers/${off.id}/actions/poweroff`);
-    await settle([res.body.action]);
+    const res = await hetznerApi("POST", `/servers/${off.id}/actions/poweroff`);
+    await settleActions([res.body.action]);
     await eventually(async () => (await healthOf(off.id)) === "unhealthy", "the stopped server is unhealthy");
     expect(await healthOf(on.id)).toBe("healthy");
     for (let i = 0; i < 6; i++) expect(await get(lb.ip)).toEqual({ status: 200, body: on.name });
-    const back = await api("POST", `/servers/${off.id}/actions/poweron`);
-    await settle([back.body.action]);
+    const back = await hetznerApi("POST", `/servers/${off.id}/actions/poweron`);
+    await settleActions([back.body.action]);
   });
 });
 
 describe("a volume moved between servers", () => {
   it("keeps what one server wrote for the next", async () => {
     const [a, b] = [servers[0]!, servers[1]!];
-    const res = await api("POST", "/volumes", {
+    const res = await hetznerApi("POST", "/volumes", {
       name: `lbv-${suffix}`,
       size: 10,
       server: a.id,
@@ -214,21 +190,21 @@ describe("a volume moved between servers", () => {
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     volumeId = res.body.volume.id as number;
-    await settle([res.body.action, ...res.body.next_actions]);
+    await settleActions([res.body.action, ...res.body.next_actions]);
     const path = `/mnt/HC_Volume_${volumeId}`;
     expect((await inVm(a.id, `echo written-on-a > ${path}/hello.txt && cat ${path}/hello.txt`)).stdout).toBe(
       "written-on-a",
     );
-    const detach = await api("POST", `/volumes/${volumeId}/actions/detach`);
-    await settle([detach.body.action]);
+    const detach = await hetznerApi("POST", `/volumes/${volumeId}/actions/detach`);
+    await settleActions([detach.body.action]);
     expect((await inVm(a.id, `cat ${path}/hello.txt`)).code).not.toBe(0);
-    const attach = await api("POST", `/volumes/${volumeId}/actions/attach`, {
+    const attach = await hetznerApi("POST", `/volumes/${volumeId}/actions/attach`, {
       server: b.id,
       automount: true,
     });
-    await settle([attach.body.action]);
+    await settleActions([attach.body.action]);
     expect((await inVm(b.id, `cat ${path}/hello.txt`)).stdout).toBe("written-on-a");
-    expect((await api("GET", `/servers/${b.id}`)).body.server.volumes).toEqual([volumeId]);
+    expect((await hetznerApi("GET", `/servers/${b.id}`)).body.server.volumes).toEqual([volumeId]);
   });
 });
 

@@ -5,33 +5,9 @@
  * the private network stays unfiltered, as on Hetzner. A server moved to another primary IP answers there.
  */
 import { connect } from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exec } from "../../src/util/exec.ts";
-
-const env = () => inject("sandboxEnv");
-
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${env().HCLOUD_ENDPOINT}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${env().HCLOUD_TOKEN}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function settle(actions: { id: number }[]): Promise<void> {
-  for (const action of actions) {
-    for (let i = 0; ; i++) {
-      const { body } = await api("GET", `/actions/${action.id}`);
-      if (body.action.status === "success") break;
-      if (body.action.status === "error")
-        throw new Error(`action ${action.id}: ${body.action.error.message}`);
-      if (i > 600) throw new Error(`action ${action.id} still running`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+import { hetznerApi, settleActions } from "./support/servers.ts";
 
 /** Whether the host opens a TCP connection to address:port within two seconds. */
 function hostReaches(address: string, port: number): Promise<boolean> {
@@ -73,7 +49,7 @@ const servers: Server[] = [];
 
 beforeAll(async () => {
   const suffix = Date.now().toString(36);
-  const network = await api("POST", "/networks", {
+  const network = await hetznerApi("POST", "/networks", {
     name: `e2e-net-${suffix}`,
     ip_range: "10.44.0.0/16",
     subnets: [{ type: "cloud", ip_range: "10.44.1.0/24", network_zone: "eu-central" }],
@@ -81,7 +57,7 @@ beforeAll(async () => {
   expect(network.status).toBe(201);
   networkId = network.body.network.id;
   for (const name of ["a", "b"]) {
-    const res = await api("POST", "/servers", {
+    const res = await hetznerApi("POST", "/servers", {
       name: `e2e-${name}-${suffix}`,
       server_type: "cx22",
       image: "debian-12",
@@ -89,7 +65,7 @@ beforeAll(async () => {
       networks: [networkId],
     });
     expect(res.status).toBe(201);
-    await settle([res.body.action, ...res.body.next_actions]);
+    await settleActions([res.body.action, ...res.body.next_actions]);
     const server = res.body.server;
     servers.push({ id: server.id, publicIp: server.public_net.ipv4.ip, privateIp: server.private_net[0].ip });
   }
@@ -99,11 +75,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of servers) {
-    const res = await api("DELETE", `/servers/${s.id}`);
-    if (res.status === 200) await settle([res.body.action]);
+    const res = await hetznerApi("DELETE", `/servers/${s.id}`);
+    if (res.status === 200) await settleActions([res.body.action]);
   }
-  if (networkId) await api("DELETE", `/networks/${networkId}`);
-  if (primaryIpId) await api("DELETE", `/primary_ips/${primaryIpId}`);
+  if (networkId) await hetznerApi("DELETE", `/networks/${networkId}`);
+  if (primaryIpId) await hetznerApi("DELETE", `/primary_ips/${primaryIpId}`);
 });
 
 describe("private networks", () => {
@@ -131,23 +107,25 @@ describe("private networks", () => {
 describe("a network Docker cannot realize", () => {
   it("fails the attach with the reason, and holds nothing else back", async () => {
     const [a, b] = servers as [Server, Server];
-    const bad = await api("POST", "/networks", {
+    const bad = await hetznerApi("POST", "/networks", {
       name: `e2e-overlap-${Date.now().toString(36)}`,
       ip_range: "172.17.0.0/16", // docker0's range on the host
       subnets: [{ type: "cloud", ip_range: "172.17.5.0/24", network_zone: "eu-central" }],
     });
     expect(bad.status).toBe(201);
-    const attach = await api("POST", `/servers/${a.id}/actions/attach_to_network`, {
+    const attach = await hetznerApi("POST", `/servers/${a.id}/actions/attach_to_network`, {
       network: bad.body.network.id,
     });
-    await expect(settle([attach.body.action])).rejects.toThrow(/overlaps the host route "172\.17\.0\.0\/16/);
-    const labels = await api("PUT", `/servers/${b.id}`, { labels: { e2e: "yes" } });
+    await expect(settleActions([attach.body.action])).rejects.toThrow(
+      /overlaps the host route "172\.17\.0\.0\/16/,
+    );
+    const labels = await hetznerApi("PUT", `/servers/${b.id}`, { labels: { e2e: "yes" } });
     expect(labels.status).toBe(200);
-    const detach = await api("POST", `/servers/${a.id}/actions/detach_from_network`, {
+    const detach = await hetznerApi("POST", `/servers/${a.id}/actions/detach_from_network`, {
       network: bad.body.network.id,
     });
-    await settle([detach.body.action]);
-    expect((await api("DELETE", `/networks/${bad.body.network.id}`)).status).toBe(204);
+    await settleActions([detach.body.action]);
+    expect((await hetznerApi("DELETE", `/networks/${bad.body.network.id}`)).status).toBe(204);
     expect(await serverReaches(a.id, b.privateIp, 22)).toBe(true);
   });
 });
@@ -161,14 +139,14 @@ describe("a firewall allowing only SSH", () => {
     await eventually(() => hostReaches(b.publicIp, 8080), "the test listener on port 8080 answers");
     expect(await serverReaches(a.id, b.publicIp, 8080)).toBe(true);
 
-    const res = await api("POST", "/firewalls", {
+    const res = await hetznerApi("POST", "/firewalls", {
       name: `e2e-ssh-only-${Date.now().toString(36)}`,
       rules: [{ direction: "in", protocol: "tcp", port: "22", source_ips: ["0.0.0.0/0", "::/0"] }],
       apply_to: [{ type: "server", server: { id: b.id } }],
     });
     expect(res.status).toBe(201);
     firewallId = res.body.firewall.id;
-    await settle(res.body.actions);
+    await settleActions(res.body.actions);
 
     expect(await hostReaches(b.publicIp, 8080)).toBe(false);
     expect(await hostReaches(b.publicIp, 22)).toBe(true);
@@ -183,13 +161,13 @@ describe("a firewall allowing only SSH", () => {
 
   it("opens the port again once removed, and leaves no chain behind when deleted", async () => {
     const [, b] = servers as [Server, Server];
-    const res = await api("POST", `/firewalls/${firewallId}/actions/remove_from_resources`, {
+    const res = await hetznerApi("POST", `/firewalls/${firewallId}/actions/remove_from_resources`, {
       remove_from: [{ type: "server", server: { id: b.id } }],
     });
     expect(res.status).toBe(201);
-    await settle(res.body.actions);
+    await settleActions(res.body.actions);
     expect(await hostReaches(b.publicIp, 8080)).toBe(true);
-    expect((await api("DELETE", `/firewalls/${firewallId}`)).status).toBe(204);
+    expect((await hetznerApi("DELETE", `/firewalls/${firewallId}`)).status).toBe(204);
     const rules = await exec(["iptables", "-S"]);
     expect(rules.stdout).not.toContain(`SBX-FWI-${b.id}`);
   });
@@ -198,10 +176,10 @@ describe("a firewall allowing only SSH", () => {
 describe("primary IPs", () => {
   it("moves a server to another primary IP while it is off", async () => {
     const [, b] = servers as [Server, Server];
-    const old = (await api("GET", `/servers/${b.id}`)).body.server.public_net.ipv4;
-    await settle([(await api("POST", `/servers/${b.id}/actions/poweroff`)).body.action]);
-    await settle([(await api("POST", `/primary_ips/${old.id}/actions/unassign`)).body.action]);
-    const created = await api("POST", "/primary_ips", {
+    const old = (await hetznerApi("GET", `/servers/${b.id}`)).body.server.public_net.ipv4;
+    await settleActions([(await hetznerApi("POST", `/servers/${b.id}/actions/poweroff`)).body.action]);
+    await settleActions([(await hetznerApi("POST", `/primary_ips/${old.id}/actions/unassign`)).body.action]);
+    const created = await hetznerApi("POST", "/primary_ips", {
       name: `e2e-ip-${Date.now().toString(36)}`,
       type: "ipv4",
       assignee_type: "server",
@@ -210,8 +188,8 @@ describe("primary IPs", () => {
     expect(created.status).toBe(201);
     primaryIpId = created.body.primary_ip.id;
     const ip: string = created.body.primary_ip.ip;
-    await settle([created.body.action]);
-    await settle([(await api("POST", `/servers/${b.id}/actions/poweron`)).body.action]);
+    await settleActions([created.body.action]);
+    await settleActions([(await hetznerApi("POST", `/servers/${b.id}/actions/poweron`)).body.action]);
     await eventually(() => hostReaches(ip, 22), `server ${b.id} answers on its new address ${ip}`);
     expect(await hostReaches(old.ip, 22)).toBe(false);
   });

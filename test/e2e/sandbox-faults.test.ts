@@ -5,56 +5,21 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { exec } from "../../src/util/exec.ts";
 import { expectCli, runCli } from "./support/cli.ts";
+import { createTestServer, eventually, hetznerApi, inServer, type TestServer } from "./support/servers.ts";
 
 const env = () => inject("sandboxEnv");
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${env().HCLOUD_ENDPOINT}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${env().HCLOUD_TOKEN}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-interface Server {
-  id: number;
-  name: string;
-  ip: string;
-}
-
-async function createServer(name: string): Promise<Server> {
-  const res = await api("POST", "/servers", {
-    name,
-    server_type: "cx22",
-    image: "debian-12",
-    location: "fsn1",
-  });
-  expect(res.status).toBe(201);
-  return { id: res.body.server.id, name, ip: res.body.server.public_net.ipv4.ip };
-}
-
 /** Whether `from` opens a TCP connection to `to`'s sshd within two seconds. */
-async function reaches(from: Server, to: Server): Promise<boolean> {
-  const probe = `timeout 2 bash -c '</dev/tcp/${to.ip}/22' 2>/dev/null`;
-  return (await exec(["docker", "exec", `slipway-vm-${from.id}`, "bash", "-c", probe])).code === 0;
+async function reaches(from: TestServer, to: TestServer): Promise<boolean> {
+  return (await inServer(from, `timeout 2 bash -c '</dev/tcp/${to.ip}/22' 2>/dev/null`)).code === 0;
 }
 
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
-
-const servers: Server[] = [];
+const servers: TestServer[] = [];
 
 beforeAll(async () => {
   const suffix = Date.now().toString(36);
-  servers.push(await createServer(`fault-a-${suffix}`), await createServer(`fault-b-${suffix}`));
-  const [a, b] = servers as [Server, Server];
+  servers.push(await createTestServer(`fault-a-${suffix}`), await createTestServer(`fault-b-${suffix}`));
+  const [a, b] = servers as [TestServer, TestServer];
   await eventually(
     async () => (await reaches(a, b)) && (await reaches(b, a)),
     "the two servers reach each other",
@@ -63,7 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runCli(["sandbox", "fault", "heal"], { env: env() });
-  for (const s of servers) await api("DELETE", `/servers/${s.id}`);
+  for (const s of servers) await hetznerApi("DELETE", `/servers/${s.id}`);
 });
 
 describe("sandbox fault", () => {
@@ -71,17 +36,17 @@ describe("sandbox fault", () => {
     await expectCli(["sandbox", "fault", "api", "hetzner", "--error-rate", "100%", "--status", "503"], 0, {
       env: env(),
     });
-    const failed = await api("GET", "/servers");
+    const failed = await hetznerApi("GET", "/servers");
     expect(failed.status).toBe(503);
     expect(failed.body.error.code).toBe("unavailable");
     const listed = await expectCli(["sandbox", "fault", "list"], 0, { env: env() });
     expect(listed.stdout).toContain("hetzner API: 100% of requests fail with 503");
     await expectCli(["sandbox", "fault", "heal"], 0, { env: env() });
-    expect((await api("GET", "/servers")).status).toBe(200);
+    expect((await hetznerApi("GET", "/servers")).status).toBe(200);
   });
 
   it("partitions two servers both ways, and heal reconnects them", async () => {
-    const [a, b] = servers as [Server, Server];
+    const [a, b] = servers as [TestServer, TestServer];
     const cut = await expectCli(["sandbox", "fault", "partition", a.name, b.name], 0, { env: env() });
     expect(cut.stdout).toContain("can no longer reach each other");
     expect(await reaches(a, b)).toBe(false);
@@ -101,12 +66,12 @@ describe("sandbox fault", () => {
   });
 
   it("crashes a server, which the API can power on again", async () => {
-    const [a, b] = servers as [Server, Server];
+    const [a, b] = servers as [TestServer, TestServer];
     await expectCli(["sandbox", "fault", "kill", b.name], 0, { env: env() });
     const state = await exec(["docker", "inspect", "--format", "{{.State.Running}}", `slipway-vm-${b.id}`]);
     expect(state.stdout.trim()).toBe("false");
     expect(await reaches(a, b)).toBe(false);
-    const poweron = await api("POST", `/servers/${b.id}/actions/poweron`);
+    const poweron = await hetznerApi("POST", `/servers/${b.id}/actions/poweron`);
     expect(poweron.status).toBe(201);
     await eventually(() => reaches(a, b), "the crashed server answers again after poweron");
   });

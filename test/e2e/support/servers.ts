@@ -24,6 +24,20 @@ export async function hetznerApi(method: string, path: string, body?: unknown) {
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
+/** Waits until every action has succeeded; an action that ends in error fails with its message. */
+export async function settleActions(actions: { id: number }[]): Promise<void> {
+  for (const action of actions) {
+    for (let i = 0; ; i++) {
+      const { body } = await hetznerApi("GET", `/actions/${action.id}`);
+      if (body.action.status === "success") break;
+      if (body.action.status === "error")
+        throw new Error(`action ${action.id}: ${body.action.error.message}`);
+      if (i > 600) throw new Error(`action ${action.id} still running`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** Creates a server and waits until its boot finished and its dockerd answers. */
 export async function createTestServer(name: string): Promise<TestServer> {
   const res = await hetznerApi("POST", "/servers", {
