@@ -14,8 +14,8 @@ import { caddyRequest } from "./caddy-admin.ts";
 import { routeId } from "./commands/caddy.ts";
 import { envFilePath, removeContainer, SLIPWAY_DIR } from "./commands/containers.ts";
 import type { HealthCheck } from "./commands/health.ts";
-import { dropSlotChain, serviceDir, slotChain } from "./commands/slots.ts";
-import { type HostRelease, hostReleases, servingRelease } from "./host-releases.ts";
+import { dropSlotChain, listSlotRules, parseClosedSlots, serviceDir, slotChain } from "./commands/slots.ts";
+import { type HostRelease, hostReleases, servingRelease, slotOf } from "./host-releases.ts";
 import { ensureImage, type ImageSpec } from "./image.ts";
 import { composition, compositionChanges } from "./release-composition.ts";
 import { type DeployRun, defaultRun, rollout } from "./rollout.ts";
@@ -57,6 +57,11 @@ export interface ObservedRelease extends HostRef {
   /** Caddy's route for the service with its slot ports blanked out, or null when there is none. */
   route: unknown;
   releases: HostRelease[];
+  /**
+   * Slot ports the host's firewall keeps closed to Caddy. A run killed mid-switch can leave the serving
+   * release's slot closed, or two releases running; both show as changes, so the next `up` finishes it.
+   */
+  closedSlots?: number[];
 }
 
 export type ReleaseCtx = { hosts: HostConnector; deploy?: DeployRun };
@@ -68,6 +73,15 @@ export async function observeRelease(ctx: ReleaseCtx, want: ReleaseInput): Promi
   const route = await caddyRequest(ssh, "GET", `/id/${routeId(want.stack, want.service)}`);
   const routeJson: unknown = route.status === 200 ? JSON.parse(route.body) : null;
   if (releases.length === 0 && !routeJson) return null;
+  const closedSlots =
+    want.port === undefined
+      ? []
+      : parseClosedSlots(
+          await ssh.run(
+            asRoot(want.user, listSlotRules(slotChain(want.stack, want.service))),
+            "reading the slots' firewall",
+          ),
+        );
   return {
     server: want.server,
     user: want.user,
@@ -76,7 +90,18 @@ export async function observeRelease(ctx: ReleaseCtx, want: ReleaseInput): Promi
     release: servingRelease(releases)?.release ?? null,
     route: routeJson && normalizeRoute(routeJson as Parameters<typeof normalizeRoute>[0]),
     releases,
+    closedSlots,
   };
+}
+
+/** What a killed switch left undone: the serving release's slot closed, or old releases still running. */
+function unfinishedSwitch(have: ObservedRelease): Change[] {
+  const serving = servingRelease(have.releases);
+  if (!serving) return [];
+  const slot = slotOf(serving);
+  const closed = slot !== null && (have.closedSlots ?? []).includes(slot);
+  const running = have.releases.filter((r) => r.running).length;
+  return [...change("slot", closed ? "closed" : "open", "open"), ...change("running releases", running, 1)];
 }
 
 function envFile(want: ReleaseInput): string {
@@ -143,6 +168,7 @@ export const release: ResourceKind<ReleaseInput, ObservedRelease, ReleaseCtx> = 
       ...change("release", have.release, want.release),
       ...parts,
       ...change("route", have.route, route),
+      ...(have.release === want.release ? unfinishedSwitch(have) : []),
     ];
   },
 

@@ -32,7 +32,7 @@ import {
   parseHolder,
   releaseLock,
 } from "./commands/lock.ts";
-import { closeSlots, slotChain } from "./commands/slots.ts";
+import { closeSlots, listSlotRules, parseClosedSlots, slotChain } from "./commands/slots.ts";
 import {
   type HostRelease,
   hostReleases,
@@ -205,6 +205,45 @@ async function retire(ssh: SshConnection, want: ReleaseInput, current: string): 
   }
 }
 
+/**
+ * The target already runs: a deploy that changes nothing, or one killed mid-switch. Whatever the kill
+ * left undone is finished: the release must pass its gate, its route exist, its slot be open, and the
+ * releases it replaced be drained and stopped.
+ */
+async function finishSwitch(
+  ssh: SshConnection,
+  want: ReleaseInput,
+  releases: readonly HostRelease[],
+  serving: HostRelease,
+  slots: [number, number] | null,
+): Promise<void> {
+  const others = releases.filter((r) => r.running && r.name !== serving.name);
+  const closed = slots
+    ? parseClosedSlots(
+        await ssh.run(
+          asRoot(want.user, listSlotRules(slotChain(want.stack, want.service))),
+          "reading the slots",
+        ),
+      )
+    : [];
+  const servingSlot = slotOf(serving);
+  const slotClosed = servingSlot !== null && closed.includes(servingSlot);
+  if (slotClosed || others.length > 0) await gate(ssh, want, serving.name);
+  if (slots && want.domains.length > 0) await ensureRoute(ssh, want, slots);
+  if (!slots || servingSlot === null) {
+    if (others.length > 0) await retire(ssh, want, serving.name);
+    return;
+  }
+  const chain = slotChain(want.stack, want.service);
+  if (slotClosed) await ssh.run(asRoot(want.user, closeSlots(chain, [])), "opening the serving slot");
+  const otherSlots = slots.filter((p) => p !== servingSlot);
+  if (others.length > 0) {
+    if (slotClosed) await sleep(SLOT_SETTLE_MS);
+    await ssh.run(asRoot(want.user, closeSlots(chain, otherSlots)), "closing the old slot");
+    await retire(ssh, want, serving.name);
+  }
+}
+
 export async function rollout(
   ssh: SshConnection,
   want: ReleaseInput,
@@ -234,7 +273,7 @@ export async function rollout(
     const oldSlot = serving ? slotOf(serving) : null;
     const newSlot = slots ? (oldSlot === slots[0] ? slots[1] : slots[0]) : undefined;
     if (serving?.name === name) {
-      if (slots && want.domains.length > 0) await ensureRoute(ssh, want, slots);
+      await finishSwitch(ssh, want, releases, serving, slots);
       return { from, to: target.release, ms: Date.now() - started };
     }
     // Closed before anything listens on it: Caddy must not see the new release before the gate passes.

@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exec } from "../../src/util/exec.ts";
 import { expectCli, REPO, runCli } from "./support/cli.ts";
 import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
 
@@ -103,9 +104,23 @@ describe("a killed slipway up", () => {
     const plan = await expectCli(["plan", "--detailed-exitcode"], 0, { cwd: ws.dir, env: ws.env });
     expect(plan.stdout).toContain("No changes.");
 
-    // Not asserted yet: that the page is served. With seed 701183 the converged stack planned no changes
-    // but answered nothing; most likely a run killed mid-switch left the serving release's slot closed, which
-    // the release kind does not read. Open bug, see the closing note of session 10.
+    // Converged means served: a run killed mid-switch must not leave the serving release's slot closed.
+    const status = JSON.parse(
+      (await expectCli(["status", "--json"], 0, { cwd: ws.dir, env: ws.env })).stdout,
+    ) as { services: { address: string }[] };
+    const address = status.services[0]?.address ?? "";
+    const page = await exec([
+      "curl",
+      "-sS",
+      "--max-time",
+      "10",
+      "--cacert",
+      ws.env.SLIPWAY_SANDBOX_CA!,
+      "--resolve",
+      `hello.slipway.test:443:${address}`,
+      "https://hello.slipway.test/",
+    ]);
+    expect(page.stdout, page.stderr).toContain("Hello from slipway");
   });
 
   it("finishes a destroy that was killed halfway", async () => {

@@ -46,6 +46,21 @@ export function closeSlots(chain: string, closed: readonly number[]): Argv {
   return ["sh", "-c", script, "close-slots", chain, slotRules(chain, closed)];
 }
 
+/** Lists the chain's rules (`iptables -S`); nothing when the chain is missing (all slots open). */
+export function listSlotRules(chain: string): Argv {
+  return ["sh", "-c", 'iptables -w -S "$1" 2>/dev/null || true', "list-slots", chain];
+}
+
+/** The ports a listSlotRules output keeps closed. */
+export function parseClosedSlots(output: string): number[] {
+  const ports: number[] = [];
+  for (const line of output.split("\n")) {
+    const port = /^-A \S+ .*--dport (\d+)\b.*-j REJECT/.exec(line.trim())?.[1];
+    if (port) ports.push(Number(port));
+  }
+  return ports;
+}
+
 export function dropSlotChain(chain: string): Argv {
   const script = [
     'while iptables -w -D OUTPUT -j "$1" 2>/dev/null; do :; done',

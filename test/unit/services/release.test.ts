@@ -244,6 +244,22 @@ describe("release.diff", () => {
     expect(release.diff(want, { ...old, releases }).map((c) => c.path)).toEqual(["release"]);
   });
 
+  it("reports the serving release's slot left closed by a killed switch", () => {
+    const changes = release.diff(want, have("r2", { closedSlots: [32768] }));
+    expect(changes.map((c) => [c.path, c.from, c.to])).toEqual([["slot", "closed", "open"]]);
+  });
+
+  it("ignores a closed slot that no running release holds", () => {
+    expect(release.diff(want, have("r2", { closedSlots: [32769] }))).toEqual([]);
+  });
+
+  it("reports two releases left running by a killed switch", () => {
+    const old = have("r2");
+    const second = { ...old.releases[0]!, name: "shop-web-r0", release: "r0", created: "2024-04-01" };
+    const changes = release.diff(want, { ...old, releases: [...old.releases, second] });
+    expect(changes.map((c) => [c.path, c.from, c.to])).toEqual([["running releases", 2, 1]]);
+  });
+
   it("reports a route that differs, such as security headers switched off", () => {
     const changes = release.diff({ ...want, securityHeaders: false }, have("r2"));
     expect(changes.map((c) => c.path)).toEqual(["route"]);

@@ -10,6 +10,7 @@ import {
   dropSlotChain,
   ensureSlots,
   HOST_PORTS,
+  parseClosedSlots,
   parseSlots,
   slotChain,
   slotRules,
@@ -46,6 +47,22 @@ describe("slotChain", () => {
     expect(new Set(names).size).toBe(3);
     expect(slotChain("shop", "web")).toBe(names[0]);
     for (const name of names) expect(name).toMatch(/^SLIPWAY-[0-9a-f]{12}$/);
+  });
+});
+
+describe("parseClosedSlots", () => {
+  it("reads the closed ports back from iptables -S", () => {
+    const out = [
+      "-N SLIPWAY-abc",
+      "-A SLIPWAY-abc -d 127.0.0.1/32 -o lo -p tcp -m tcp --dport 20001 --tcp-flags FIN,SYN,RST,ACK SYN -j REJECT --reject-with tcp-reset",
+      "-A SLIPWAY-abc -d 127.0.0.1/32 -o lo -p tcp -m tcp --dport 20002 --tcp-flags FIN,SYN,RST,ACK SYN -j REJECT --reject-with tcp-reset",
+    ].join("\n");
+    expect(parseClosedSlots(out)).toEqual([20001, 20002]);
+  });
+
+  it("reads a missing or empty chain as all open", () => {
+    expect(parseClosedSlots("")).toEqual([]);
+    expect(parseClosedSlots("-N SLIPWAY-abc\n")).toEqual([]);
   });
 });
 
