@@ -25,7 +25,8 @@ export function unsupportedParts(stack: Stack): string[] {
   nonEmpty("backups", stack.backups);
   if (stack.proxy.redirectWww) parts.push("proxy.redirectWww");
   for (const [name, service] of Object.entries(stack.services)) {
-    if (service.runtime === "swarm") parts.push(`services.${name}.runtime "swarm"`);
+    // Swarm runs replicas, mounts and secret files; the docker runtime does not yet.
+    if (service.runtime === "swarm") continue;
     if (service.replicas > 1) parts.push(`services.${name}.replicas > 1`);
     if (service.mounts.length > 0) parts.push(`services.${name}.mounts`);
     if (Object.keys(service.secrets).length > 0) parts.push(`services.${name}.secrets`);

@@ -60,10 +60,8 @@ export function hostNodes(input: HostNodesInput): ResourceNode[] {
     dependsOn: [server, ...after],
     hostedOn: server,
   });
-  const swarmGroups = Object.keys(stack.servers).filter((g) =>
-    Object.values(stack.services).some((s) => s.runtime === "swarm" && s.servers.includes(g)),
-  );
-  const inSwarm = swarmGroups.includes(input.group);
+  const groups = swarmGroups(stack);
+  const inSwarm = groups.includes(input.group);
   const nodes: ResourceNode[] = [
     node(deployUser, { ...ref, authorizedKeys: [input.publicKey, ...stack.ssh.authorizedKeys] }),
     node(sshd, { ...ref, settings: hardenedSshd(user) }, [at(deployUser.kind)]),
@@ -94,7 +92,7 @@ export function hostNodes(input: HostNodesInput): ResourceNode[] {
       node(upgrades, { ...ref, reboot: hosts.upgrades.reboot, rebootTime: hosts.upgrades.rebootTime }),
     );
   }
-  if (inSwarm) nodes.push(swarmNode(stack, swarmGroups, input, node, at));
+  if (inSwarm) nodes.push(swarmNode(stack, groups, input, node, at));
   if (hosts.packages.length > 0) nodes.push(node(packages, { ...ref, packages: hosts.packages }));
   if (Object.keys(hosts.sysctl).length > 0) {
     const values = Object.fromEntries(Object.entries(hosts.sysctl).map(([k, v]) => [k, String(v)]));
@@ -102,6 +100,20 @@ export function hostNodes(input: HostNodesInput): ResourceNode[] {
   }
   if (hosts.swap !== undefined) nodes.push(node(swap, { ...ref, sizeMiB: hosts.swap }));
   return nodes;
+}
+
+/** The groups whose servers form the swarm: those running a `runtime: "swarm"` service. */
+export function swarmGroups(stack: Stack): string[] {
+  return Object.keys(stack.servers).filter((g) =>
+    Object.values(stack.services).some((s) => s.runtime === "swarm" && s.servers.includes(g)),
+  );
+}
+
+/** The swarm's manager: the first server of the first swarm group; undefined without swarm services. */
+export function swarmManagerName(stack: Stack): string | undefined {
+  const first = swarmGroups(stack)[0];
+  if (first === undefined) return undefined;
+  return stack.servers[first]!.count === 1 ? first : `${first}-1`;
 }
 
 /**
@@ -117,7 +129,7 @@ function swarmNode(
   at: (kind: string) => string,
 ): ResourceNode {
   const first = groups[0]!;
-  const managerName = stack.servers[first]!.count === 1 ? first : `${first}-1`;
+  const managerName = swarmManagerName(stack)!;
   const manager = address("hetzner.server", managerName);
   const servers = groups.reduce((n, g) => n + stack.servers[g]!.count, 0);
   const shared = Object.keys(stack.servers[first]!.networks).filter((net) =>

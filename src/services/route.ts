@@ -67,11 +67,19 @@ export async function ensureRoute(
   want: ReleaseInput,
   slots: readonly number[],
 ): Promise<void> {
-  const id = routeId(want.stack, want.service);
   const route = routeFor(
     want,
     slots.map((p) => `127.0.0.1:${p}`),
   );
+  await putRoute(ssh, routeId(want.stack, want.service), route);
+}
+
+/** Writes a route to Caddy unless it already holds exactly that one. */
+export async function putRoute(
+  ssh: SshConnection,
+  id: string,
+  route: Record<string, unknown>,
+): Promise<void> {
   const existing = await caddyRequest(ssh, "GET", `/id/${id}`);
   if (existing.status === 200) {
     if (sameValue(JSON.parse(existing.body), route)) return;

@@ -20,6 +20,7 @@ import { release } from "../services/release.ts";
 import { releaseId as serviceReleaseId } from "../services/release-composition.ts";
 import { infraNodes } from "./infra-nodes.ts";
 import type { SecretResolver } from "./secrets.ts";
+import { swarmServiceNode } from "./swarm-nodes.ts";
 
 export interface HostKeyPair {
   privateKey: string;
@@ -169,6 +170,42 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
       : stack.registry
         ? registryImage(stack.registry, stack.name, serviceName, hash!)
         : `slipway/${stack.name}-${serviceName}:${hash}`;
+    const serviceHosts = instances.filter((i) => service.servers.includes(i.group));
+    for (const instance of service.domains.length > 0 ? serviceHosts : []) {
+      if (proxied.has(instance.name)) continue;
+      proxied.add(instance.name);
+      nodes.push({
+        address: address(proxy.kind, instance.name),
+        kind: proxy,
+        name: instance.name,
+        input: { server: instance.address, user, image: stack.proxy.image, acme: inputs.acme },
+        dependsOn: [address(dockerEngine.kind, instance.name)],
+        hostedOn: instance.address,
+      });
+    }
+    if (service.runtime === "swarm") {
+      nodes.push(
+        swarmServiceNode({
+          stack,
+          serviceName,
+          service,
+          instances: serviceHosts,
+          env,
+          secretFiles: inputs.secrets.resolveEnv(service.secrets, `services.${serviceName}.secrets`).values,
+          image,
+          build,
+          publish:
+            build && stack.registry ? await publishSpec(stack, inputs, image, build, hash!) : undefined,
+          dependsOn: [
+            ...serviceHosts.map((i) =>
+              address(service.domains.length > 0 ? proxy.kind : dockerEngine.kind, i.name),
+            ),
+            ...links.dependsOn,
+          ],
+        }),
+      );
+      continue;
+    }
     const releaseId = serviceReleaseId({
       image,
       env: env.values,
@@ -182,20 +219,9 @@ export async function stackResources(inputs: GraphInputs): Promise<ResourceNode[
     // One host at a time: each host's release waits for the previous one, so a release that fails its
     // health check stops the rollout while the other hosts keep serving the old release.
     let previousHost: string[] = [];
-    for (const instance of instances.filter((i) => service.servers.includes(i.group))) {
+    for (const instance of serviceHosts) {
       const engine = address(dockerEngine.kind, instance.name);
       const proxyAddress = address(proxy.kind, instance.name);
-      if (service.domains.length > 0 && !proxied.has(instance.name)) {
-        proxied.add(instance.name);
-        nodes.push({
-          address: proxyAddress,
-          kind: proxy,
-          name: instance.name,
-          input: { server: instance.address, user, image: stack.proxy.image, acme: inputs.acme },
-          dependsOn: [engine],
-          hostedOn: instance.address,
-        });
-      }
       nodes.push({
         address: address(release.kind, `${serviceName}@${instance.name}`),
         kind: release,

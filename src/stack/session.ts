@@ -23,6 +23,7 @@ import { accessory } from "../services/accessory.ts";
 import { proxy } from "../services/proxy.ts";
 import { release } from "../services/release.ts";
 import type { DeployRun } from "../services/rollout.ts";
+import { swarmService } from "../services/swarm/service.ts";
 import { INFRA_KINDS } from "./infra-kinds.ts";
 import { firewallsUseCloudflare } from "./infra-nodes.ts";
 import { type HostKeyPair, stackResources } from "./resources.ts";
@@ -30,7 +31,7 @@ import { SecretResolver } from "./secrets.ts";
 import { openStackState, stackKeys } from "./state-setup.ts";
 
 export const KINDS: ReadonlyMap<string, AnyKind> = new Map(
-  [sshKey, server, ...INFRA_KINDS, ...HOST_KINDS, proxy, release, accessory].map((k) => [
+  [sshKey, server, ...INFRA_KINDS, ...HOST_KINDS, proxy, release, swarmService, accessory].map((k) => [
     k.kind,
     k as AnyKind,
   ]),

@@ -11,6 +11,7 @@ import { UsageError, UserError } from "../../errors.ts";
 import type { ObservedRelease, ReleaseInput } from "../../services/release.ts";
 import { releaseId } from "../../services/release-composition.ts";
 import { defaultRun } from "../../services/rollout.ts";
+import { type SwarmServiceInput, swarmReleaseId } from "../../services/swarm/service.ts";
 import { openSession, type Session } from "../../stack/session.ts";
 import { closest } from "../../util/closest.ts";
 import { globalArgs } from "../args.ts";
@@ -43,18 +44,26 @@ export function selectServices(session: Session, name: string | undefined): stri
   );
 }
 
+/** Kinds that run a service's releases: containers managed by slipway, or a Swarm service. */
+export const SERVICE_KINDS: readonly string[] = ["service.release", "service.swarm"];
+
 export function releaseNodes(session: Session, services: readonly string[]): ResourceNode[] {
   return session.nodes.filter(
-    (n) => n.kind.kind === "service.release" && services.includes((n.input as ReleaseInput).service),
+    (n) => SERVICE_KINDS.includes(n.kind.kind) && services.includes((n.input as ReleaseInput).service),
   );
 }
 
 /** Points the service's releases at `image` instead of what the stack builds or names. */
 function overrideImage(session: Session, service: string, image: string): void {
   session.nodes = session.nodes.map((node) => {
-    if (node.kind.kind !== "service.release" || (node.input as ReleaseInput).service !== service) return node;
+    if (!SERVICE_KINDS.includes(node.kind.kind) || (node.input as ReleaseInput).service !== service)
+      return node;
     const input = { ...(node.input as ReleaseInput), image, build: undefined, publish: undefined };
-    return { ...node, input: { ...input, release: releaseId(input) } };
+    const release =
+      node.kind.kind === "service.swarm"
+        ? swarmReleaseId(input as unknown as SwarmServiceInput)
+        : releaseId(input);
+    return { ...node, input: { ...input, release } };
   });
 }
 
@@ -92,7 +101,7 @@ export const deployCommand = defineCommand({
       const nodes = releaseNodes(session, services);
       if (nodes.length === 0) throw new UsageError("the stack has no services to deploy");
       const plan = await planSession(session, { targets: nodes.map((n) => n.address) });
-      const missing = pendingSteps(plan).filter((s) => s.kind.kind !== "service.release");
+      const missing = pendingSteps(plan).filter((s) => !SERVICE_KINDS.includes(s.kind.kind));
       if (missing.length > 0) {
         throw new UserError(
           `deploy only releases services, but ${missing.map((s) => s.address).join(", ")} must change first`,

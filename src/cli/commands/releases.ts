@@ -6,6 +6,7 @@ import { defineCommand } from "citty";
 import { asRoot } from "../../hosts/connector.ts";
 import { parseAudit, readAudit } from "../../services/commands/audit.ts";
 import type { ObservedRelease, ReleaseInput } from "../../services/release.ts";
+import type { ObservedSwarmService } from "../../services/swarm/service.ts";
 import { openSession } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
 import { environmentOf } from "../environment.ts";
@@ -37,16 +38,19 @@ export const releasesCommand = defineCommand({
             .filter((e) => e.service === want.service)
             .slice(-10);
         }
-        const releases = (have?.releases ?? []).map((r) => ({
-          release: r.release,
-          serving: r.release === have?.release,
-          running: r.running,
-          created: r.created,
-          image: r.spec?.image ?? r.run?.image ?? null,
-        }));
+        const releases =
+          node.kind.kind === "service.swarm"
+            ? swarmReleases(session.observed.get(node.address))
+            : (have?.releases ?? []).map((r) => ({
+                release: r.release,
+                serving: r.release === have?.release,
+                running: r.running,
+                created: r.created,
+                image: r.spec?.image ?? r.run?.image ?? null,
+              }));
         report.push({
           service: want.service,
-          host: node.name.split("@")[1] ?? want.server,
+          host: node.kind.kind === "service.swarm" ? "the swarm" : (node.name.split("@")[1] ?? want.server),
           releases,
           history,
         });
@@ -75,3 +79,20 @@ export const releasesCommand = defineCommand({
     }
   },
 });
+
+/** A swarm service's releases: the one it runs and the previous spec Swarm keeps for rollback. */
+function swarmReleases(observed: unknown) {
+  const have = observed as ObservedSwarmService | undefined;
+  const rows = [];
+  if (have?.release)
+    rows.push({
+      release: have.release,
+      serving: true,
+      running: true,
+      created: "",
+      image: have.spec?.image ?? null,
+    });
+  if (have?.previousRelease && have.previousRelease !== have.release)
+    rows.push({ release: have.previousRelease, serving: false, running: false, created: "", image: null });
+  return rows;
+}

@@ -7,6 +7,11 @@ import { defineCommand } from "citty";
 import { UsageError, UserError } from "../../errors.ts";
 import type { ObservedRelease, ReleaseInput } from "../../services/release.ts";
 import { defaultRun, rollout } from "../../services/rollout.ts";
+import {
+  type ObservedSwarmService,
+  rollbackSwarm,
+  type SwarmServiceInput,
+} from "../../services/swarm/service.ts";
 import { openSession } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
 import { environmentOf } from "../environment.ts";
@@ -40,6 +45,22 @@ export const rollbackCommand = defineCommand({
       await planSession(session, { targets: nodes.map((n) => n.address) });
       const done = [];
       for (const node of nodes) {
+        if (node.kind.kind === "service.swarm") {
+          const want = node.input as SwarmServiceInput;
+          const have = session.observed.get(node.address) as ObservedSwarmService | undefined;
+          if (!have?.release) throw new UserError(`${want.service} does not run on the swarm yet`);
+          if (args.to && args.to !== have.previousRelease) {
+            throw new UserError(
+              `${want.service}: Swarm can only go back to its previous release (${have.previousRelease ?? "none"}), not "${args.to}"`,
+              {
+                hint: `Run it without --to, or deploy the release you want with: slipway deploy ${want.service}`,
+              },
+            );
+          }
+          const result = await rollbackSwarm(session.ctx, want, have, run);
+          done.push({ address: node.address, service: want.service, ...result });
+          continue;
+        }
         const want = node.input as ReleaseInput;
         const have = session.observed.get(node.address) as ObservedRelease | undefined;
         const kept = (have?.releases ?? []).filter((r) => r.release !== have?.release);

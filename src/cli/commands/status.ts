@@ -11,6 +11,7 @@ import type { ObservedServer } from "../../providers/hetzner/server.ts";
 import { containerName } from "../../services/commands/containers.ts";
 import { healthProbe } from "../../services/commands/health.ts";
 import type { ObservedRelease, ReleaseInput } from "../../services/release.ts";
+import type { ObservedSwarmService, SwarmServiceInput } from "../../services/swarm/service.ts";
 import { openSession, type Session } from "../../stack/session.ts";
 import { globalArgs } from "../args.ts";
 import { environmentOf } from "../environment.ts";
@@ -47,9 +48,33 @@ export interface ServerStatus {
   health: ServerHealth;
 }
 
+/** A swarm service: one row, served through its gateways; healthy when every task passes its check. */
+function swarmStatuses(session: Session): ServiceStatus[] {
+  return session.nodes
+    .filter((n) => n.kind.kind === "service.swarm")
+    .map((node) => {
+      const want = node.input as SwarmServiceInput;
+      const have = session.observed.get(node.address) as ObservedSwarmService | undefined;
+      const entry = want.gateways[0]?.server ?? want.server;
+      const server = session.observed.get(entry) as ObservedServer | undefined;
+      const domain = want.domains[0];
+      return {
+        name: want.service,
+        server: "swarm",
+        url: domain ? `https://${domain}${want.pathPrefix ?? "/"}` : null,
+        address: server?.ipv4 ?? null,
+        release: have?.release ?? null,
+        replicas: want.replicas,
+        releasesKept: have?.previousRelease ? 2 : have?.release ? 1 : 0,
+        healthy: have?.release != null && have.healthyTasks === want.replicas,
+      };
+    });
+}
+
 async function serviceStatuses(session: Session): Promise<ServiceStatus[]> {
   const releases = session.nodes.filter((n) => n.kind.kind === "service.release");
-  return Promise.all(
+  const swarm = swarmStatuses(session);
+  const containers = await Promise.all(
     releases.map(async (node) => {
       const want = node.input as ReleaseInput;
       const have = session.observed.get(node.address) as ObservedRelease | undefined;
@@ -78,6 +103,7 @@ async function serviceStatuses(session: Session): Promise<ServiceStatus[]> {
       };
     }),
   );
+  return [...containers, ...swarm];
 }
 
 /** Pure: every server the stack wants, with what planning observed of it (and of its Docker engine). */
