@@ -267,8 +267,10 @@ export async function rollout(
     const releases = await hostReleases(ssh, want);
     const serving = servingRelease(releases);
     from = serving?.release ?? null;
-    await ssh.run(asRoot(want.user, ensureNetwork(stackNetwork(want.stack))), "creating the stack network");
-    const slots = want.port === undefined ? null : await serviceSlots(ssh, want);
+    const network = asRoot(want.user, ensureNetwork(stackNetwork(want.stack)));
+    let slots: [number, number] | null = null;
+    if (want.port === undefined) await ssh.run(network, "creating the stack network");
+    else slots = await serviceSlots(ssh, want, network);
     const chain = slotChain(want.stack, want.service);
     const oldSlot = serving ? slotOf(serving) : null;
     const newSlot = slots ? (oldSlot === slots[0] ? slots[1] : slots[0]) : undefined;
@@ -288,10 +290,19 @@ export async function rollout(
       releases.find((r) => r.name === name),
       newSlot,
     );
+    // The route lists both slots and the new one is still closed, so it is checked while the gate waits.
+    const route =
+      slots && newSlot !== undefined && want.domains.length > 0
+        ? ensureRoute(ssh, want, slots).then(
+            () => null,
+            (error: unknown) => error,
+          )
+        : Promise.resolve(null);
     await gate(ssh, want, name);
     times.healthyMs = Date.now() - starting;
+    const routeError = await route;
+    if (routeError) throw routeError;
     if (slots && newSlot !== undefined) {
-      if (want.domains.length > 0) await ensureRoute(ssh, want, slots);
       await ssh.run(asRoot(want.user, closeSlots(chain, [])), "opening the new slot");
       if (oldSlot !== null && oldSlot !== newSlot) {
         // Both serve for one health interval, until Caddy has seen the new slot pass.

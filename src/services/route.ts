@@ -18,9 +18,9 @@ export const SLOT_PLACEHOLDER = "(slot)";
  * How often Caddy checks each slot. Short, because a switch waits for Caddy to see the new slot pass
  * (and the old one fail) before the next step; two small GETs a second per service cost nothing.
  */
-export const SLOT_CHECK_INTERVAL_MS = 500;
+export const SLOT_CHECK_INTERVAL_MS = 200;
 /** Long enough for one check to have run and been answered since a slot opened or closed. */
-export const SLOT_SETTLE_MS = SLOT_CHECK_INTERVAL_MS + 300;
+export const SLOT_SETTLE_MS = SLOT_CHECK_INTERVAL_MS + 150;
 
 export function routeFor(want: ReleaseInput, slots: readonly string[]): Record<string, unknown> {
   const health = want.healthcheck.command
@@ -54,11 +54,17 @@ export function normalizeRoute(route: RouteShape): unknown {
   return { ...route, handle };
 }
 
-export async function serviceSlots(ssh: SshConnection, want: ReleaseInput): Promise<[number, number]> {
-  const out = await ssh.run(
-    asRoot(want.user, ensureSlots(want.stack, want.service, slotSeed(`${want.stack}-${want.service}`))),
-    "choosing the service's slot ports",
+/** The service's slot ports; `first` (a command line) runs before, in the same SSH round trip. */
+export async function serviceSlots(
+  ssh: SshConnection,
+  want: ReleaseInput,
+  first?: string,
+): Promise<[number, number]> {
+  const slots = asRoot(
+    want.user,
+    ensureSlots(want.stack, want.service, slotSeed(`${want.stack}-${want.service}`)),
   );
+  const out = await ssh.run(first ? `${first} && ${slots}` : slots, "choosing the service's slot ports");
   return parseSlots(out);
 }
 

@@ -200,7 +200,7 @@ describe("release.diff", () => {
           try_duration: "10s",
           try_interval: "50ms",
         },
-        health_checks: { active: { uri: "/", interval: "500ms", timeout: "1000ms", expect_status: 2 } },
+        health_checks: { active: { uri: "/", interval: "200ms", timeout: "1000ms", expect_status: 2 } },
       },
     ],
     terminal: true,
