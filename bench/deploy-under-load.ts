@@ -1,12 +1,12 @@
 /**
- * Benchmark: zero failed requests during deploys, on one host of the local sandbox. Brings up
- * examples/hello, sends a steady HTTPS stream (keep-alive and fresh connections alternating) to its
+ * Benchmark: zero failed requests during deploys, on one host of the local sandbox or (--hosts 2) on
+ * two hosts behind a Hetzner load balancer, released one at a time. Brings up examples/hello, sends a steady HTTPS stream (keep-alive and fresh connections alternating) to its
  * public loopback address, and meanwhile runs deploy → rollback cycles until the stream has sent its
  * total, plus one release whose health check never passes. Prints the failed requests (goal 0) and
  * release times as ratios to their floor: from starting the new container to its health gate passing,
  * measured by the same releases (goal ≤ 1.5×).
  *
- *   flock /tmp/slipway-sandbox.lock node --import tsx bench/deploy-under-load.ts [--requests N] [--rate R]
+ *   flock /tmp/slipway-sandbox.lock node --import tsx bench/deploy-under-load.ts [--requests N] [--rate R] [--hosts 1|2]
  *
  * Needs a running sandbox (`slipway sandbox up`); the stack is destroyed at the end.
  */
@@ -16,11 +16,20 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import ssh2 from "ssh2";
 import { REPO, runCli } from "../test/e2e/support/cli.ts";
+import { balancerAddress, helloBehindBalancer } from "../test/e2e/support/hello-load.ts";
 import { startLoad } from "./load.ts";
 
 const { values } = parseArgs({
-  options: { requests: { type: "string", default: "10000" }, rate: { type: "string", default: "100" } },
+  options: {
+    requests: { type: "string", default: "10000" },
+    rate: { type: "string", default: "100" },
+    hosts: { type: "string", default: "1" },
+  },
 });
+if (values.hosts !== "1" && values.hosts !== "2")
+  throw new Error(`--hosts: expected 1 or 2, got ${values.hosts}`);
+const twoHosts = values.hosts === "2";
+const STACK = twoHosts ? "lbbench" : "hello";
 const total = Number(values.requests);
 const rate = Number(values.rate);
 
@@ -56,12 +65,13 @@ interface Entry {
   switchedMs?: number;
 }
 
-const original = readFileSync(file, "utf8");
+const example = readFileSync(file, "utf8");
+const original = twoHosts ? helloBehindBalancer(example, STACK) : example;
 try {
   writeFileSync(file, setGreeting(original, "v1"));
   await cli(["up", "--yes"]);
   const status = JSON.parse((await cli(["status", "--json"])).stdout) as { services: { address: string }[] };
-  const address = status.services[0]!.address;
+  const address = twoHosts ? await balancerAddress(env, STACK) : status.services[0]!.address;
   const load = startLoad(
     { address, host: "hello.slipway.test", path: "/", ca: readFileSync(env.SLIPWAY_SANDBOX_CA!, "utf8") },
     { ratePerSecond: rate, maxRequests: total },
@@ -91,7 +101,8 @@ try {
   const history = JSON.parse((await cli(["releases", "web", "--json"])).stdout) as {
     services: { history: Entry[] }[];
   };
-  const entries = history.services[0]!.history.filter((e) => e.result === "ok" && e.healthyMs);
+  // Per host: each host's audit log holds its own releases.
+  const entries = history.services.flatMap((s) => s.history).filter((e) => e.result === "ok" && e.healthyMs);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const mean = (xs: number[]) => sum(xs) / xs.length;
   const nonOk = sum(Object.values(counts.statuses));
@@ -103,6 +114,9 @@ try {
   const wallMs = mean(ok.map((t) => t.wallMs));
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+  console.log(
+    `hosts                ${twoHosts ? `2 behind a load balancer at ${address}` : `1 at ${address}`}`,
+  );
   console.log(
     `requests sent        ${counts.sent} at ${rate}/s (keep-alive and fresh connections alternating)`,
   );

@@ -5,8 +5,8 @@
  */
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec } from "../../src/util/exec.ts";
 import { expectCli, runCli } from "./support/cli.ts";
+import { httpsPage } from "./support/pages.ts";
 import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
 
 /** Resolves with "open" when a TCP connection succeeds, otherwise with the error code. */
@@ -53,17 +53,7 @@ describe("examples/web-accessories on the sandbox", () => {
       services: { address: string }[];
     };
     address = status.services[0]!.address;
-    const deps = await exec([
-      "curl",
-      "-sS",
-      "--max-time",
-      "10",
-      "--cacert",
-      ws.env.SLIPWAY_SANDBOX_CA!,
-      "--resolve",
-      `accessories.slipway.test:443:${address}`,
-      "https://accessories.slipway.test/deps",
-    ]);
+    const deps = await httpsPage(ws, address, "accessories.slipway.test", "/deps");
     expect(JSON.parse(deps.stdout)).toEqual({ db: "ok", cache: "ok" });
   });
 

@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec } from "../../src/util/exec.ts";
 import { expectCli, REPO, runCli } from "./support/cli.ts";
+import { httpsPage } from "./support/pages.ts";
 import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
 
 const STACK = "crashy";
@@ -109,17 +109,7 @@ describe("a killed slipway up", () => {
       (await expectCli(["status", "--json"], 0, { cwd: ws.dir, env: ws.env })).stdout,
     ) as { services: { address: string }[] };
     const address = status.services[0]?.address ?? "";
-    const page = await exec([
-      "curl",
-      "-sS",
-      "--max-time",
-      "10",
-      "--cacert",
-      ws.env.SLIPWAY_SANDBOX_CA!,
-      "--resolve",
-      `hello.slipway.test:443:${address}`,
-      "https://hello.slipway.test/",
-    ]);
+    const page = await httpsPage(ws, address);
     expect(page.stdout, page.stderr).toContain("Hello from slipway");
   });
 

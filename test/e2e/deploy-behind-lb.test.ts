@@ -9,19 +9,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Load } from "../../bench/load.ts";
 import { expectCli, runCli } from "./support/cli.ts";
-import { setGreeting, startHelloLoad } from "./support/hello-load.ts";
+import { balancerAddress, helloBehindBalancer, setGreeting, startHelloLoad } from "./support/hello-load.ts";
 import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
 
 const STACK = "lbhello";
-
-async function balancerAddress(ws: Workspace): Promise<string> {
-  const res = await fetch(`${ws.env.HCLOUD_ENDPOINT}/load_balancers?label_selector=slipway/stack=${STACK}`, {
-    headers: { authorization: `Bearer ${ws.env.HCLOUD_TOKEN}` },
-  });
-  const body = (await res.json()) as { load_balancers: { public_net: { ipv4: { ip: string } } }[] };
-  expect(body.load_balancers).toHaveLength(1);
-  return body.load_balancers[0]!.public_net.ipv4.ip;
-}
 
 describe("deploys under load on two hosts behind a load balancer", () => {
   let ws: Workspace;
@@ -32,20 +23,11 @@ describe("deploys under load on two hosts behind a load balancer", () => {
   beforeAll(async () => {
     ws = exampleWorkspace("hello");
     file = join(ws.dir, "slipway.config.ts");
-    const stack = readFileSync(file, "utf8")
-      .replace('name: "hello"', `name: "${STACK}"`)
-      .replace(
-        'web: { type: "cx22", image: "debian-12" },',
-        'web: { type: "cx22", image: "debian-12", count: 2 },',
-      )
-      .replace(
-        "  services: {",
-        '  loadBalancers: {\n    main: {\n      targets: ["web"],\n      services: [{ listen: 443, healthcheck: { interval: "3s", timeout: "2s", retries: 2 } }],\n    },\n  },\n  services: {',
-      );
+    const stack = helloBehindBalancer(readFileSync(file, "utf8"), STACK);
     writeFileSync(file, stack);
     setGreeting(file, "v1");
     await cli(["up", "--yes"], 0);
-    const address = await balancerAddress(ws);
+    const address = await balancerAddress(ws.env, STACK);
     expect(address).toMatch(/^127\.0\.3\.\d+$/);
     load = startHelloLoad(ws, address, 3000);
   });

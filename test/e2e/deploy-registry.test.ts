@@ -6,27 +6,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec } from "../../src/util/exec.ts";
 import { expectCli, runCli } from "./support/cli.ts";
+import { httpsPage } from "./support/pages.ts";
 import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
 
 describe("deploys through the sandbox registry", () => {
   let ws: Workspace;
   const cli = (args: string[], code: number) => expectCli(args, code, { cwd: ws.dir, env: ws.env });
-  const page = async (address: string) =>
-    (
-      await exec([
-        "curl",
-        "-sS",
-        "--max-time",
-        "10",
-        "--cacert",
-        ws.env.SLIPWAY_SANDBOX_CA!,
-        "--resolve",
-        `hello.slipway.test:443:${address}`,
-        "https://hello.slipway.test/",
-      ])
-    ).stdout;
+  const page = async (address: string) => (await httpsPage(ws, address)).stdout;
 
   beforeAll(() => {
     ws = exampleWorkspace("hello");

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exec } from "../../src/util/exec.ts";
 import { expectCli, runCli } from "./support/cli.ts";
+import { httpsPage } from "./support/pages.ts";
 import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
 
 interface Status {
@@ -16,19 +17,8 @@ interface Status {
 }
 
 async function fetchPage(ws: Workspace, host: string, address: string): Promise<string> {
-  const url = `https://${host}/`;
-  const result = await exec([
-    "curl",
-    "-sS",
-    "--max-time",
-    "10",
-    "--cacert",
-    ws.env.SLIPWAY_SANDBOX_CA!,
-    "--resolve",
-    `${host}:443:${address}`,
-    url,
-  ]);
-  if (result.code !== 0) throw new Error(`curl ${url} at ${address} failed: ${result.stderr}`);
+  const result = await httpsPage(ws, address, host);
+  if (result.code !== 0) throw new Error(`curl https://${host}/ at ${address} failed: ${result.stderr}`);
   return result.stdout;
 }
 

@@ -7,8 +7,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec } from "../../src/util/exec.ts";
 import { expectCli, runCli } from "./support/cli.ts";
+import { httpsPage } from "./support/pages.ts";
 import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
 
 interface Releases {
@@ -28,17 +28,7 @@ describe("releases, rollback, lock and hooks", () => {
     edit((t) => t.replace(/GREETING: "[^"]*"/, `GREETING: "${greeting}"`));
   const releases = async () => JSON.parse((await cli(["releases", "web", "--json"], 0)).stdout) as Releases;
   const page = async () => {
-    const result = await exec([
-      "curl",
-      "-sS",
-      "--max-time",
-      "10",
-      "--cacert",
-      ws.env.SLIPWAY_SANDBOX_CA!,
-      "--resolve",
-      `hello.slipway.test:443:${address}`,
-      "https://hello.slipway.test/",
-    ]);
+    const result = await httpsPage(ws, address);
     return result.stdout;
   };
 

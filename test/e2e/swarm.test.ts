@@ -11,6 +11,7 @@ import type { Load } from "../../bench/load.ts";
 import { exec } from "../../src/util/exec.ts";
 import { expectCli, runCli } from "./support/cli.ts";
 import { setGreeting, startHelloLoad } from "./support/hello-load.ts";
+import { httpsPage } from "./support/pages.ts";
 import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
 
 const STACK = "swarmy";
@@ -24,20 +25,7 @@ describe("a swarm service", () => {
   const cli = (args: string[], code: number) => expectCli(args, code, { cwd: ws.dir, env: ws.env });
   const inVm = async (script: string) =>
     (await exec(["docker", "exec", vm, "sh", "-c", script])).stdout.trim();
-  const page = async () =>
-    (
-      await exec([
-        "curl",
-        "-sS",
-        "--max-time",
-        "10",
-        "--cacert",
-        ws.env.SLIPWAY_SANDBOX_CA!,
-        "--resolve",
-        `hello.slipway.test:443:${address}`,
-        "https://hello.slipway.test/",
-      ])
-    ).stdout;
+  const page = async () => (await httpsPage(ws, address)).stdout;
   const secretInTask = () =>
     inVm(`docker exec $(docker ps -q --filter name=${STACK}_web | head -n1) cat /run/secrets/api_key`);
 
