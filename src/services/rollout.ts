@@ -10,12 +10,14 @@ import { hostname, userInfo } from "node:os";
 import { errorMessage, UserError } from "../errors.ts";
 import { asRoot } from "../hosts/connector.ts";
 import type { SshConnection } from "../hosts/ssh.ts";
+import type { Argv } from "../util/shell.ts";
 import { type AuditEntry, appendAudit, auditLine } from "./commands/audit.ts";
 import {
   containerAddress,
   containerName,
   ensureNetwork,
   envFilePath,
+  listReleases,
   type RunParts,
   removeContainer,
   runHook,
@@ -36,6 +38,7 @@ import { closeSlots, listSlotRules, parseClosedSlots, slotChain } from "./comman
 import {
   type HostRelease,
   hostReleases,
+  parseReleases,
   type ReleaseInput,
   servingRelease,
   slotOf,
@@ -84,10 +87,22 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function lock(ssh: SshConnection, want: ReleaseInput, holder: LockHolder, force: boolean) {
-  const result = await ssh.exec(asRoot(want.user, acquireLock(want.stack, want.service, holder, force)));
-  if (result.code === 0) return;
+/**
+ * Takes the deploy lock and, in the same SSH round trip, lists the service's releases on the host (what
+ * the rollout starts from, read only once the lock is held).
+ */
+async function lock(
+  ssh: SshConnection,
+  want: ReleaseInput,
+  holder: LockHolder,
+  force: boolean,
+): Promise<HostRelease[]> {
+  const take = asRoot(want.user, acquireLock(want.stack, want.service, holder, force));
+  const list = asRoot(want.user, listReleases(want.stack, want.service, want.port));
+  const result = await ssh.exec(`${take} && ${list}`);
+  if (result.code === 0) return parseReleases(result.stdout);
   if (result.code !== LOCK_HELD) {
+    await ssh.exec(asRoot(want.user, releaseLock(want.stack, want.service, holder))).catch(() => {});
     throw new Error(`${ssh.target.name}: taking the deploy lock failed: ${result.stderr.trim()}`);
   }
   const other = parseHolder(result.stdout);
@@ -129,10 +144,12 @@ async function start(
   target: RolloutTarget,
   existing: HostRelease | undefined,
   slot: number | undefined,
+  first?: string,
 ) {
   const name = containerName(want.stack, want.service, target.release);
+  const then = (argv: Argv) => (first ? `${first} && ${asRoot(want.user, argv)}` : asRoot(want.user, argv));
   if (existing && !existing.running && slotOf(existing) === (slot ?? null)) {
-    await ssh.run(asRoot(want.user, ["docker", "start", name]), `starting ${name}`);
+    await ssh.run(then(["docker", "start", name]), `starting ${name}`);
     return;
   }
   if (existing) await ssh.run(asRoot(want.user, removeContainer(name)), `removing the old ${name}`);
@@ -145,7 +162,7 @@ async function start(
     network: stackNetwork(want.stack),
     spec: target.spec,
   };
-  await ssh.run(asRoot(want.user, runRelease(spec)), `starting ${name}`);
+  await ssh.run(then(runRelease(spec)), `starting ${name}`);
 }
 
 async function gate(ssh: SshConnection, want: ReleaseInput, name: string): Promise<void> {
@@ -259,12 +276,11 @@ export async function rollout(
     command: run.command,
     pid: process.pid,
   };
-  await lock(ssh, want, holder, run.force);
+  const releases = await lock(ssh, want, holder, run.force);
   const name = containerName(want.stack, want.service, target.release);
   let from: string | null = null;
   const times: { healthyMs?: number; switchedMs?: number } = {};
   try {
-    const releases = await hostReleases(ssh, want);
     const serving = servingRelease(releases);
     from = serving?.release ?? null;
     const network = asRoot(want.user, ensureNetwork(stackNetwork(want.stack)));
@@ -279,17 +295,13 @@ export async function rollout(
       return { from, to: target.release, ms: Date.now() - started };
     }
     // Closed before anything listens on it: Caddy must not see the new release before the gate passes.
-    if (newSlot !== undefined)
-      await ssh.run(asRoot(want.user, closeSlots(chain, [newSlot])), "closing the new slot");
+    // Without a hook to run first, closing shares the start's SSH round trip (a local iptables call).
+    const close = newSlot === undefined ? undefined : asRoot(want.user, closeSlots(chain, [newSlot]));
+    if (close && want.hooks.preDeploy) await ssh.run(close, "closing the new slot");
     await preDeploy(ssh, want, target);
     const starting = Date.now();
-    await start(
-      ssh,
-      want,
-      target,
-      releases.find((r) => r.name === name),
-      newSlot,
-    );
+    const existing = releases.find((r) => r.name === name);
+    await start(ssh, want, target, existing, newSlot, want.hooks.preDeploy ? undefined : close);
     // The route lists both slots and the new one is still closed, so it is checked while the gate waits.
     const route =
       slots && newSlot !== undefined && want.domains.length > 0

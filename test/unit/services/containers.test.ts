@@ -126,28 +126,37 @@ describe("listReleases", () => {
     expect(listReleases("shop", "worker", undefined).at(-1)).toBe("0");
   });
 
-  it("prints one tab-separated line per container with a fake docker", () => {
+  it("inspects every container in one docker call, for the service's port, names without their slash", () => {
     const fakeDocker = [
+      'echo "$*" >&2',
       'case "$1" in',
-      '  ps) echo "$*" >&2; printf "shop-web-a\\nshop-web-b\\n" ;;',
-      '  port) [ "$2" = shop-web-a ] && echo "127.0.0.1:32768" ;;',
-      '  inspect) printf "{\\"dev.slipway.release\\":\\"%s\\"}\\ttrue\\t2024-01-01\\n" "$4" ;;',
+      '  ps) printf "id-a\\nid-b\\n" ;;',
+      '  inspect) printf "/shop-web-a\\t%s\\n/shop-web-b\\t\\n" "$3" ;;',
       "esac",
     ].join("\n");
     const [, , script, ...args] = listReleases("shop", "web", 8080);
     const run = spawnSync("sh", ["-c", `docker() { ${fakeDocker}\n}\n${script}`, ...args], {
       encoding: "utf8",
     });
-    expect(run.stderr).toBe(
-      "ps --all --filter label=dev.slipway.stack=shop --filter label=dev.slipway.service=web --format {{.Names}}\n",
+    const calls = run.stderr.trim().split("\n");
+    expect(calls[0]).toBe(
+      "ps --all --quiet --filter label=dev.slipway.stack=shop --filter label=dev.slipway.service=web",
     );
-    expect(run.stdout).toBe(
-      [
-        'shop-web-a\t127.0.0.1:32768\t{"dev.slipway.release":"shop-web-a"}\ttrue\t2024-01-01',
-        'shop-web-b\t\t{"dev.slipway.release":"shop-web-b"}\ttrue\t2024-01-01',
-        "",
-      ].join("\n"),
-    );
+    expect(calls).toHaveLength(2);
+    expect(calls[1]).toMatch(/^inspect --format .* id-a id-b$/);
+    expect(calls[1]).toContain('index .NetworkSettings.Ports "8080/tcp"');
+    expect(run.stdout.split("\n")[0]).toMatch(/^shop-web-a\t/);
+    expect(run.stdout.split("\n")[1]).toBe("shop-web-b\t");
+  });
+
+  it("prints nothing, and calls no inspect, when the service has no container", () => {
+    const [, , script, ...args] = listReleases("shop", "web", 8080);
+    const run = spawnSync("sh", ["-c", `docker() { echo "$1" >&2; }\n${script}`, ...args], {
+      encoding: "utf8",
+    });
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe("ps\n");
+    expect(run.status).toBe(0);
   });
 });
 
