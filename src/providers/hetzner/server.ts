@@ -8,6 +8,7 @@
  * and attached/detached in place; a new placement group is joined powered off, as Hetzner requires.
  */
 import { change, type ResourceKind } from "../../engine/resource.ts";
+import { UserError } from "../../errors.ts";
 import { waitForActions } from "./actions.ts";
 import type { HetznerClient } from "./client.ts";
 import { ensure, isNotFound } from "./errors.ts";
@@ -182,6 +183,22 @@ async function movePlacementGroup(ctx: Ctx, have: ObservedServer, want: ServerIn
   }
 }
 
+/** Fails, naming the stack file's field, when the server type does not exist or can no longer be ordered. */
+async function checkOrderable({ hetzner }: Ctx, want: ServerInput): Promise<void> {
+  const result = await hetzner.GET("/server_types", { params: { query: { name: want.serverType } } });
+  const [type] = ensure(result, `look up server type ${want.serverType}`).server_types;
+  const field = `servers.${want.labels["slipway/group"] ?? want.name}.type`;
+  const hint = "Pick a current type, e.g. cx22, cx32 or cpx21 (`hcloud server-type list` lists them).";
+  if (!type) throw new UserError(`${field}: Hetzner has no server type "${want.serverType}"`, { hint });
+  const until = type.deprecation?.unavailable_after;
+  if (until && Date.parse(until) <= Date.now()) {
+    throw new UserError(
+      `${field}: server type ${want.serverType} can no longer be ordered (unavailable since ${until.slice(0, 10)})`,
+      { hint },
+    );
+  }
+}
+
 export const server: ResourceKind<ServerInput, ObservedServer, Ctx> = {
   kind: "hetzner.server",
   id: (s) => String(s.id),
@@ -194,7 +211,10 @@ export const server: ResourceKind<ServerInput, ObservedServer, Ctx> = {
       params: { query: { label_selector: ownershipSelector(want.labels) } },
     });
     const [found] = ensure(result, `look up server ${want.name}`).servers;
-    return found ? fromApiServer(found, want.hostKey) : null;
+    if (found) return fromApiServer(found, want.hostKey);
+    // About to be created: a type Hetzner no longer sells fails now, before anything else is made.
+    await checkOrderable(ctx, want);
+    return null;
   },
 
   diff(want, have) {

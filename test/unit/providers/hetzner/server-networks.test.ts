@@ -100,3 +100,20 @@ describe("hetzner.server networks and placement group", () => {
     expect(server.diff(moved, have).map((c) => c.path)).toEqual(["networks"]);
   });
 });
+
+describe("hetzner.server find before a create", () => {
+  const labels = { "slipway/stack": "shop", "slipway/resource": "server.db", "slipway/group": "db" };
+
+  it("fails while planning, naming the field, for a type that can no longer be ordered", async () => {
+    await expect(server.find!(ctx, { ...want(), labels, serverType: "cx31" })).rejects.toThrow(
+      /^servers\.db\.type: server type cx31 can no longer be ordered \(unavailable since \d{4}-\d\d-\d\d\)$/,
+    );
+  });
+
+  it("fails for a type Hetzner does not have, and finds nothing for a current one", async () => {
+    await expect(server.find!(ctx, { ...want(), labels, serverType: "cx99" })).rejects.toThrow(
+      'servers.db.type: Hetzner has no server type "cx99"',
+    );
+    expect(await server.find!(ctx, { ...want(), labels })).toBeNull();
+  });
+});
