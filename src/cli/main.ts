@@ -6,24 +6,6 @@
 import { type CommandDef, runCommand } from "citty";
 import { UserError } from "../errors.ts";
 import { resolveCommand, UNKNOWN_COMMAND } from "./args.ts";
-import { ciCommand } from "./commands/ci.ts";
-import { costCommand } from "./commands/cost.ts";
-import { deployCommand } from "./commands/deploy.ts";
-import { destroyCommand } from "./commands/destroy.ts";
-import { diagramCommand } from "./commands/diagram.ts";
-import { execCommand } from "./commands/exec.ts";
-import { forceUnlockCommand } from "./commands/force-unlock.ts";
-import { importCommand } from "./commands/import.ts";
-import { logsCommand } from "./commands/logs.ts";
-import { planCommand } from "./commands/plan.ts";
-import { releasesCommand } from "./commands/releases.ts";
-import { rollbackCommand } from "./commands/rollback.ts";
-import { sandboxCommand } from "./commands/sandbox.ts";
-import { secretsCommand } from "./commands/secrets.ts";
-import { sshCommand } from "./commands/ssh.ts";
-import { statusCommand } from "./commands/status.ts";
-import { upCommand } from "./commands/up.ts";
-import { validateCommand } from "./commands/validate.ts";
 import { err, out, paint, plain, setColor } from "./output.ts";
 
 const VERSION = "0.1.0";
@@ -34,25 +16,26 @@ export const rootCommand: CommandDef = {
     version: VERSION,
     description: "From an empty cloud account to a hardened production stack.",
   },
+  // Loaded on use: `slipway plan` should not pay for the sandbox, diagrams or the CI generator.
   subCommands: {
-    validate: validateCommand,
-    plan: planCommand,
-    up: upCommand,
-    destroy: destroyCommand,
-    deploy: deployCommand,
-    rollback: rollbackCommand,
-    releases: releasesCommand,
-    status: statusCommand,
-    ssh: sshCommand,
-    exec: execCommand,
-    sandbox: sandboxCommand,
-    logs: logsCommand,
-    ci: ciCommand,
-    cost: costCommand,
-    diagram: diagramCommand,
-    secrets: secretsCommand,
-    "force-unlock": forceUnlockCommand,
-    import: importCommand,
+    validate: () => import("./commands/validate.ts").then((m) => m.validateCommand),
+    plan: () => import("./commands/plan.ts").then((m) => m.planCommand),
+    up: () => import("./commands/up.ts").then((m) => m.upCommand),
+    destroy: () => import("./commands/destroy.ts").then((m) => m.destroyCommand),
+    deploy: () => import("./commands/deploy.ts").then((m) => m.deployCommand),
+    rollback: () => import("./commands/rollback.ts").then((m) => m.rollbackCommand),
+    releases: () => import("./commands/releases.ts").then((m) => m.releasesCommand),
+    status: () => import("./commands/status.ts").then((m) => m.statusCommand),
+    ssh: () => import("./commands/ssh.ts").then((m) => m.sshCommand),
+    exec: () => import("./commands/exec.ts").then((m) => m.execCommand),
+    sandbox: () => import("./commands/sandbox.ts").then((m) => m.sandboxCommand),
+    logs: () => import("./commands/logs.ts").then((m) => m.logsCommand),
+    ci: () => import("./commands/ci.ts").then((m) => m.ciCommand),
+    cost: () => import("./commands/cost.ts").then((m) => m.costCommand),
+    diagram: () => import("./commands/diagram.ts").then((m) => m.diagramCommand),
+    secrets: () => import("./commands/secrets.ts").then((m) => m.secretsCommand),
+    "force-unlock": () => import("./commands/force-unlock.ts").then((m) => m.forceUnlockCommand),
+    import: () => import("./commands/import.ts").then((m) => m.importCommand),
   },
 };
 
