@@ -51,15 +51,15 @@ function markerOf(comment: string): string | undefined {
   return /slipway:[^\s]+$/.exec(comment)?.[0];
 }
 
-function client(ctx: Ctx): CloudflareClient {
+function client(ctx: Ctx): Promise<Cloudflare> {
   if (!ctx.cloudflare) throw new UserError("the stack has dns records but no Cloudflare client was set up");
-  return ctx.cloudflare;
+  return ctx.cloudflare.get();
 }
 
-const zoneIds = new WeakMap<CloudflareClient, Map<string, Promise<string>>>();
+const zoneIds = new WeakMap<Cloudflare, Map<string, Promise<string>>>();
 
 /** The zone's id, looked up by name once per run. A zone slipway cannot see is a clear error. */
-export function zoneId(cf: CloudflareClient, zone: string): Promise<string> {
+export function zoneId(cf: Cloudflare, zone: string): Promise<string> {
   let cache = zoneIds.get(cf);
   if (!cache) {
     cache = new Map();
@@ -121,7 +121,7 @@ export const dnsRecord: ResourceKind<DnsRecordInput, ObservedDnsRecord, Ctx> = {
   async read(ctx, id, want) {
     const [zoneIdValue = "", recordId = ""] = id.split("/");
     try {
-      const r = await client(ctx).dns.records.get(recordId, { zone_id: zoneIdValue });
+      const r = await (await client(ctx)).dns.records.get(recordId, { zone_id: zoneIdValue });
       return observedRecord(want.zone, zoneIdValue, r);
     } catch (error) {
       if (isCloudflareNotFound(error)) return null;
@@ -130,7 +130,7 @@ export const dnsRecord: ResourceKind<DnsRecordInput, ObservedDnsRecord, Ctx> = {
   },
 
   async find(ctx, want) {
-    const cf = client(ctx);
+    const cf = await client(ctx);
     const zid = await zoneId(cf, want.zone);
     const candidates: ApiRecord[] = [];
     await cloudflareCall(`listing the DNS records named ${want.name}`, async () => {
@@ -170,7 +170,7 @@ export const dnsRecord: ResourceKind<DnsRecordInput, ObservedDnsRecord, Ctx> = {
   }),
 
   async create(ctx, want) {
-    const cf = client(ctx);
+    const cf = await client(ctx);
     const zid = await zoneId(cf, want.zone);
     const r = await cloudflareCall(`creating the DNS record ${want.type} ${want.name}`, () =>
       cf.dns.records.create(body(want, zid)),
@@ -179,8 +179,9 @@ export const dnsRecord: ResourceKind<DnsRecordInput, ObservedDnsRecord, Ctx> = {
   },
 
   async update(ctx, have, want) {
+    const cf = await client(ctx);
     const r = await cloudflareCall(`updating the DNS record ${want.type} ${want.name}`, () =>
-      client(ctx).dns.records.update(
+      cf.dns.records.update(
         have.recordId,
         body(want, have.zoneId) as Cloudflare.DNS.Records.RecordUpdateParams,
       ),
@@ -190,7 +191,7 @@ export const dnsRecord: ResourceKind<DnsRecordInput, ObservedDnsRecord, Ctx> = {
 
   async delete(ctx, have) {
     try {
-      await client(ctx).dns.records.delete(have.recordId, { zone_id: have.zoneId });
+      await (await client(ctx)).dns.records.delete(have.recordId, { zone_id: have.zoneId });
     } catch (error) {
       if (isCloudflareNotFound(error)) return;
       throw cloudflareError(`deleting the DNS record ${have.type} ${have.name}`, error);
