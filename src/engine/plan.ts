@@ -105,11 +105,16 @@ export async function planChanges(options: {
   const steps = new Map<string, PlannedStep>();
   checkRefs(nodes);
   const order = topologicalOrder(nodes);
-  // Each node is read as soon as its dependencies are planned, concurrently with everything else
-  // that is ready: one slow read delays only what depends on it.
+  // Each node is read as soon as what its read needs is planned (see readsAfter), concurrently with
+  // everything else that is ready: one slow read delays only what needs it.
   const planned = new Map<string, Promise<void>>();
+  const byAddress = new Map(nodes.map((n) => [n.address, n]));
   for (const node of order) {
-    const dependencies = node.dependsOn.map((d) => planned.get(d)!);
+    const dependencies = readsAfter(node, byAddress).map((d) => {
+      const before = planned.get(d);
+      if (!before) throw new Error(`${node.address} is read after ${d}, which it does not depend on`);
+      return before;
+    });
     planned.set(
       node.address,
       Promise.all(dependencies).then(async () => {
@@ -212,6 +217,23 @@ async function readOrphan(ctx: unknown, kind: AnyKind, addr: string, id: string,
 }
 
 /** A ref must point at a dependency, or planning could read it before its value exists. */
+/**
+ * What reading a node needs planned first: its host (to reach it, and to know whether it exists), the
+ * resources it takes values from, servers it depends on (a bastion to connect through) and the hosts
+ * of its dependencies (a swarm service reads gateways on its members). Its other dependencies order
+ * only the apply: a release is read while its proxy is, not after.
+ */
+export function readsAfter(node: ResourceNode, byAddress: ReadonlyMap<string, ResourceNode>): string[] {
+  const need = new Set<string>(refAddresses(node.input));
+  if (node.hostedOn) need.add(node.hostedOn);
+  for (const address of node.dependsOn) {
+    const dependency = byAddress.get(address);
+    if (dependency?.kind.canHost) need.add(address);
+    if (dependency?.hostedOn) need.add(dependency.hostedOn);
+  }
+  return [...need].filter((a) => byAddress.has(a) && a !== node.address);
+}
+
 function checkRefs(nodes: readonly ResourceNode[]): void {
   for (const node of nodes) {
     const allowed = new Set([...node.dependsOn, ...(node.hostedOn ? [node.hostedOn] : [])]);

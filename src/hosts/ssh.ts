@@ -53,19 +53,46 @@ export class RemoteCommandError extends UserError {
   }
 }
 
+/**
+ * Commands run at once over one connection. OpenSSH refuses sessions past MaxSessions (10 by default)
+ * with "Channel open failure"; a plan reads a dozen settings and releases of one host at the same time.
+ */
+export const MAX_SESSIONS = 8;
+
 export class SshConnection {
   readonly target: HostTarget;
   private readonly client: ssh2.Client;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(target: HostTarget, client: ssh2.Client) {
     this.target = target;
     this.client = client;
   }
 
+  private async session<T>(run: () => Promise<T>): Promise<T> {
+    if (this.active < MAX_SESSIONS) this.active++;
+    else await new Promise<void>((wake) => this.waiting.push(wake)); // the finished one hands its slot over
+    try {
+      return await run();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+
   /** Runs one shell command line; resolves with its exit code and output, whatever the code. */
   exec(
     command: string,
     options: { stdin?: string | Buffer; timeoutMs?: number } = {},
+  ): Promise<RemoteResult> {
+    return this.session(() => this.execNow(command, options));
+  }
+
+  private execNow(
+    command: string,
+    options: { stdin?: string | Buffer; timeoutMs?: number },
   ): Promise<RemoteResult> {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (error, stream) => {
@@ -98,6 +125,13 @@ export class SshConnection {
    * exit code (128 + n for a signal, as shells report it).
    */
   stream(
+    command: string,
+    sinks: { stdout: (chunk: Buffer) => void; stderr: (chunk: Buffer) => void },
+  ): Promise<number> {
+    return this.session(() => this.streamNow(command, sinks));
+  }
+
+  private streamNow(
     command: string,
     sinks: { stdout: (chunk: Buffer) => void; stderr: (chunk: Buffer) => void },
   ): Promise<number> {

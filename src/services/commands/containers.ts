@@ -103,6 +103,8 @@ export function listReleases(stack: string, service: string, port: number | unde
   const hostPort =
     '{{with index .NetworkSettings.Ports \\"$3/tcp\\"}}{{with index . 0}}{{.HostIp}}:{{.HostPort}}{{end}}{{end}}';
   const script = [
+    // A host whose Docker is not installed yet (a run killed before it was) has no releases.
+    "command -v docker >/dev/null || exit 0",
     `ids=$(docker ps --all --quiet --filter "label=${LABEL_STACK}=$1" --filter "label=${LABEL_SERVICE}=$2")`,
     '[ -z "$ids" ] && exit 0',
     `docker inspect --format "{{.Name}}\t${hostPort}\t{{json .Config.Labels}}\t{{.State.Running}}\t{{.Created}}" $ids | sed 's|^/||'`,

@@ -78,6 +78,43 @@ describe("planChanges for wanted resources", () => {
     expect(steps[0]?.have).toEqual(current);
   });
 
+  it("reads a node only after what its read needs, and alongside its other dependencies", async () => {
+    const cloud = new MemoryCloud();
+    const started: string[] = [];
+    let release: () => void = () => {};
+    const slow = new Promise<void>((r) => {
+      release = r;
+    });
+    const base = thingKind(cloud);
+    const kind: AnyKind = {
+      ...base,
+      read: async (ctx, id, want) => {
+        started.push(want.name);
+        if (want.name === "proxy") await slow;
+        return base.read(ctx, id, want);
+      },
+    };
+    const ids = Object.fromEntries(["host", "proxy", "app"].map((n) => [n, cloud.add({ name: n, size: 1 })]));
+    const state = stateWith(
+      Object.fromEntries(Object.entries(ids).map(([n, thing]) => [`memory.thing.${n}`, { thing }])),
+    );
+    const planning = plan(
+      [
+        node(kind, "host"),
+        node(kind, "proxy", {}, { hostedOn: "memory.thing.host" }),
+        node(kind, "app", {}, { dependsOn: ["memory.thing.proxy"], hostedOn: "memory.thing.host" }),
+      ],
+      state,
+      [],
+      new Map(),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    // The app waits for its host, not for the proxy it is applied after.
+    expect(started).toEqual(["host", "proxy", "app"]);
+    release();
+    await planning;
+  });
+
   it("records what it read in `observed`, dependencies before dependents", async () => {
     const cloud = new MemoryCloud();
     const observed = new Map<string, unknown>();
@@ -93,12 +130,7 @@ describe("planChanges for wanted resources", () => {
     const a = cloud.add({ name: "a", size: 1 });
     const b = cloud.add({ name: "b", size: 1 });
     const state = stateWith({ "memory.thing.a": { thing: a }, "memory.thing.b": { thing: b } });
-    await plan(
-      [node(kind, "b", {}, { dependsOn: ["memory.thing.a"] }), node(kind, "a")],
-      state,
-      [],
-      observed,
-    );
+    await plan([node(kind, "b", {}, { hostedOn: "memory.thing.a" }), node(kind, "a")], state, [], observed);
     expect(seenByB).toEqual([a]);
     expect(observed.get("memory.thing.b")).toEqual(b);
   });
