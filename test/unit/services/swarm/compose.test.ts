@@ -15,6 +15,24 @@ import {
   swarmHealthTest,
 } from "../../../../src/services/swarm/compose.ts";
 
+interface ComposeService {
+  deploy: Record<string, unknown>;
+  labels?: unknown;
+  ports?: unknown;
+  secrets: Record<string, unknown>[];
+  networks: unknown;
+  volumes?: unknown;
+  healthcheck?: Record<string, unknown>;
+  stop_grace_period: string;
+}
+interface ComposeDoc {
+  services: Record<string, ComposeService>;
+  secrets?: unknown;
+  networks: unknown;
+  volumes?: unknown;
+}
+const compose = (...args: Parameters<typeof composeFile>) => composeFile(...args) as ComposeDoc;
+
 const check = { path: "/up", interval: 1000, timeout: 2000, healthyThreshold: 2, deadline: 60_000 };
 const input: SwarmComposeInput = {
   stack: "mau",
@@ -33,8 +51,8 @@ const input: SwarmComposeInput = {
 };
 
 describe("composeFile", () => {
-  const doc = composeFile(input, { pb_admin_password: "/tmp/x/secret-0" }) as Record<string, any>;
-  const service = doc.services.pocketbase;
+  const doc = compose(input, { pb_admin_password: "/tmp/x/secret-0" });
+  const service = doc.services.pocketbase!;
 
   it("updates start-first, rolls back on failure and finds tasks by DNS, not the routing mesh", () => {
     expect(service.deploy).toMatchObject({
@@ -61,8 +79,8 @@ describe("composeFile", () => {
   });
 
   it("makes secret files readable by the task's user only when it is given by number", () => {
-    const owned = composeFile({ ...input, runAs: "1000:1001" }, { pb_admin_password: "/f" }) as any;
-    expect(owned.services.pocketbase.secrets[0]).toMatchObject({ uid: "1000", gid: "1001", mode: 0o400 });
+    const owned = compose({ ...input, runAs: "1000:1001" }, { pb_admin_password: "/f" });
+    expect(owned.services.pocketbase!.secrets[0]).toMatchObject({ uid: "1000", gid: "1001", mode: 0o400 });
   });
 
   it("joins the stack's overlay network and declares named volumes, not host paths", () => {
@@ -83,8 +101,8 @@ describe("composeFile", () => {
   });
 
   it("checks a worker without a port by nothing but its running", () => {
-    const worker = composeFile({ ...input, port: undefined, secrets: {} }, {}) as any;
-    expect(worker.services.pocketbase.healthcheck).toBeUndefined();
+    const worker = compose({ ...input, port: undefined, secrets: {} }, {});
+    expect(worker.services.pocketbase!.healthcheck).toBeUndefined();
     expect(worker.secrets).toBeUndefined();
   });
 });
@@ -101,12 +119,14 @@ describe("swarmHealthTest", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     port = (server.address() as AddressInfo).port;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   // Only bash and the tools it needs on PATH, no curl or wget: the fallback a Debian slim image gets.
   const bin = mkdtempSync(join(tmpdir(), "slipway-health-"));
   for (const tool of ["sh", "bash", "head", "grep"]) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
-  afterAll(() => rmSync(bin, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(bin, { recursive: true, force: true });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
   const run = (test: string[]) =>
     new Promise<number>((resolve) => {
       execFile("/bin/sh", ["-c", test[1]!], { env: { PATH: bin } }, (error) =>
@@ -132,14 +152,19 @@ describe("swarmHealthTest", () => {
 
 describe("gatewayConfig", () => {
   it("proxies to every task found in Swarm's DNS, refreshed each second, retrying refused dials", () => {
-    const handler = (gatewayConfig("mau", "pocketbase", 8090) as any).apps.http.servers.gateway.routes[0]
-      .handle[0];
+    type Gateway = {
+      apps: {
+        http: { servers: { gateway: { routes: { handle: Record<string, { try_duration?: string }>[] }[] } } };
+      };
+    };
+    const handler = (gatewayConfig("mau", "pocketbase", 8090) as Gateway).apps.http.servers.gateway.routes[0]!
+      .handle[0]!;
     expect(handler.dynamic_upstreams).toEqual({
       source: "a",
       name: "tasks.mau_pocketbase",
       port: "8090",
       refresh: "1s",
     });
-    expect(handler.load_balancing.try_duration).toBe("10s");
+    expect(handler.load_balancing?.try_duration).toBe("10s");
   });
 });
