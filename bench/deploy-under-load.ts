@@ -96,6 +96,8 @@ try {
       .replace('deadline: "60s"', 'deadline: "5s"'),
   );
   await timed("failing deploy", ["deploy", "web"], 1);
+  // The stream stops by itself at its total; the run counts every request of it.
+  while (load.counts.sent < total) await new Promise((r) => setTimeout(r, 100));
   const counts = await load.stop();
 
   const history = JSON.parse((await cli(["releases", "web", "--json"])).stdout) as {
