@@ -334,7 +334,7 @@ export async function rollout(
     await retire(ssh, want, name);
     const ms = Date.now() - started;
     await audit(ssh, want, {
-      ...entry(want, ssh, run, action, from, target.release, ms),
+      ...auditEntry(want, ssh, run, action, from, target.release, ms),
       result: "ok",
       ...times,
     });
@@ -342,7 +342,7 @@ export async function rollout(
   } catch (error) {
     const ms = Date.now() - started;
     await audit(ssh, want, {
-      ...entry(want, ssh, run, action, from, target.release, ms),
+      ...auditEntry(want, ssh, run, action, from, target.release, ms),
       result: "failed",
       error: errorMessage(error).split("\n")[0],
       ...times,
@@ -353,8 +353,9 @@ export async function rollout(
   }
 }
 
-function entry(
-  want: ReleaseInput,
+/** The audit entry of a release of `want.service` on this host, but for its result. */
+export function auditEntry(
+  want: { service: string },
   ssh: SshConnection,
   run: DeployRun,
   action: "deploy" | "rollback",

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Load } from "../../bench/load.ts";
 import { expectCli, runCli } from "./support/cli.ts";
-import { setGreeting, startHelloLoad } from "./support/hello-load.ts";
+import { neverHealthy, setGreeting, startHelloLoad } from "./support/hello-load.ts";
 import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
 
 describe("deploys under load on one host", () => {
@@ -49,12 +49,7 @@ describe("deploys under load on one host", () => {
   it("keeps the old release serving when the new one never becomes healthy", async () => {
     const text = readFileSync(file, "utf8");
     // The app listens where the stack does not expect it, so its health check can never pass.
-    writeFileSync(
-      file,
-      text
-        .replace('deadline: "60s"', 'deadline: "4s"')
-        .replace(/GREETING: "[^"]*"/, 'GREETING: "broken", PORT: "9999"'),
-    );
+    writeFileSync(file, neverHealthy(text));
     const failed = await cli(["deploy", "web"], 1);
     expect(failed.stderr).toContain("did not pass its health check");
     expect(failed.stderr).toContain("the previous release keeps serving");

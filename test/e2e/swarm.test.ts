@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Load } from "../../bench/load.ts";
 import { exec } from "../../src/util/exec.ts";
 import { expectCli, runCli } from "./support/cli.ts";
-import { setGreeting, startHelloLoad } from "./support/hello-load.ts";
+import { neverHealthy, setGreeting, startHelloLoad } from "./support/hello-load.ts";
 import { httpsPage } from "./support/pages.ts";
 import { exampleWorkspace, type Workspace } from "./support/workspace.ts";
 
@@ -92,12 +92,7 @@ describe("a swarm service", () => {
 
   it("is rolled back by Swarm when a release never becomes healthy", async () => {
     const text = readFileSync(file, "utf8");
-    writeFileSync(
-      file,
-      text
-        .replace('deadline: "60s"', 'deadline: "4s"')
-        .replace(/GREETING: "[^"]*"/, 'GREETING: "broken", PORT: "9999"'),
-    );
+    writeFileSync(file, neverHealthy(text));
     const failed = await cli(["deploy", "web"], 1);
     expect(failed.stderr).toContain("did not become healthy on the swarm");
     expect(failed.stderr).toContain("Swarm rolled back to the previous release, which keeps serving");

@@ -13,7 +13,7 @@ import type { SshConnection } from "../../hosts/ssh.ts";
 import { type AuditEntry, appendAudit, auditLine } from "../commands/audit.ts";
 import { ensureImage, type ImageSpec } from "../image.ts";
 import { composition, compositionChanges, type ReleaseComposition } from "../release-composition.ts";
-import { type DeployRun, defaultRun } from "../rollout.ts";
+import { auditEntry, type DeployRun, defaultRun } from "../rollout.ts";
 import { SLOT_PLACEHOLDER } from "../route.ts";
 import { ensureOverlay, inspectService, pruneSecrets, stackDeploy } from "./commands.ts";
 import {
@@ -191,17 +191,9 @@ async function audit(
   error?: string,
 ): Promise<void> {
   const entry: AuditEntry = {
-    at: new Date().toISOString(),
-    who: run.who,
-    action,
-    service: want.service,
-    server: ssh.target.name,
-    from,
-    to,
+    ...auditEntry(want, ssh, run, action, from, to, Date.now() - started),
     result: error === undefined ? "ok" : "failed",
     ...(error === undefined ? {} : { error }),
-    reason: run.reason,
-    ms: Date.now() - started,
   };
   await ssh.exec(asRoot(want.user, appendAudit(want.stack)), { stdin: auditLine(entry) }).catch(() => {});
 }

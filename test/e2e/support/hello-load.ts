@@ -45,3 +45,10 @@ export async function balancerAddress(env: NodeJS.ProcessEnv, stack: string): Pr
     throw new Error(`expected one load balancer of ${stack}, found ${body.load_balancers.length}`);
   return body.load_balancers[0]!.public_net.ipv4.ip;
 }
+
+/** The hello stack file with a release whose health check can never pass: the app listens elsewhere. */
+export function neverHealthy(text: string): string {
+  return text
+    .replace('deadline: "60s"', 'deadline: "4s"')
+    .replace(/GREETING: "[^"]*"/, 'GREETING: "broken", PORT: "9999"');
+}
