@@ -9,22 +9,13 @@ import { mkdir, open, readFile, rename, stat, unlink, writeFile } from "node:fs/
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { UserError } from "../errors.ts";
+import { processAlive } from "../util/process.ts";
 import { type AcquireResult, type Lease, LockInfo, LockLostError, type StateLock } from "./lock.ts";
 
 /** A guard older than this belongs to a process that died mid-break. */
 const GUARD_STALE_MS = 30_000;
 /** A lock file we cannot parse is being written right now, unless it is older than this. */
 const UNREADABLE_GRACE_MS = 10_000;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 export function isStale(info: LockInfo, now = Date.now()): boolean {
   if (Date.parse(info.expires) <= now) return true;
