@@ -5,6 +5,7 @@
  */
 import { asRoot } from "../hosts/connector.ts";
 import type { SshConnection } from "../hosts/ssh.ts";
+import { parseJsonOrNull } from "../util/json.ts";
 import { LABEL_RELEASE, LABEL_RUN, LABEL_SPEC, listReleases, type RunParts } from "./commands/containers.ts";
 import type { ReleaseInput } from "./release.ts";
 import type { ReleaseComposition } from "./release-composition.ts";
@@ -26,15 +27,6 @@ export interface HostRelease {
   specLabel: string | null;
 }
 
-function parseJson<T>(text: string | undefined): T | null {
-  if (!text) return null;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return null;
-  }
-}
-
 /** Parses listReleases output (name, host port, labels JSON, running, created; tab-separated), newest first. */
 export function parseReleases(output: string): HostRelease[] {
   return output
@@ -42,7 +34,7 @@ export function parseReleases(output: string): HostRelease[] {
     .filter((line) => line.trim())
     .map((line) => {
       const [name = "", hostPort = "", labelsJson = "{}", running = "", created = ""] = line.split("\t");
-      const labels = parseJson<Record<string, string>>(labelsJson);
+      const labels = parseJsonOrNull<Record<string, string>>(labelsJson);
       const specLabel = labels?.[LABEL_SPEC] ?? null;
       return {
         name,
@@ -50,8 +42,8 @@ export function parseReleases(output: string): HostRelease[] {
         running: running.trim() === "true",
         created: created.trim(),
         hostPort: hostPort.trim() || null,
-        spec: parseJson<ReleaseComposition>(specLabel ?? undefined),
-        run: parseJson<RunParts>(labels?.[LABEL_RUN]),
+        spec: parseJsonOrNull<ReleaseComposition>(specLabel ?? undefined),
+        run: parseJsonOrNull<RunParts>(labels?.[LABEL_RUN]),
         specLabel,
       };
     })

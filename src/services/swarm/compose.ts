@@ -89,8 +89,15 @@ function secretOwner(runAs: string | undefined): { uid?: string; gid?: string; m
   return { uid: ids[1], gid: ids[2] ?? ids[1], mode: 0o400 };
 }
 
-/** The compose document for one service (JSON is YAML, which `docker stack deploy -c` reads). */
-export function composeFile(input: SwarmComposeInput, secretFiles: Record<string, string>): object {
+/**
+ * The compose document for one service (JSON is YAML, which `docker stack deploy -c` reads).
+ * `serviceLabels` go on the service beside its release, e.g. what it is made of for the next plan.
+ */
+export function composeFile(
+  input: SwarmComposeInput,
+  secretFiles: Record<string, string>,
+  serviceLabels: Record<string, string> = {},
+): object {
   const check = input.healthcheck;
   const test = swarmHealthTest(check, input.port);
   const secrets = Object.entries(input.secrets).map(([target, value]) => ({
@@ -131,7 +138,7 @@ export function composeFile(input: SwarmComposeInput, secretFiles: Record<string
     deploy: {
       replicas: input.replicas,
       endpoint_mode: "dnsrr",
-      labels: { [LABEL_SWARM_RELEASE]: input.release },
+      labels: { ...serviceLabels, [LABEL_SWARM_RELEASE]: input.release },
       update_config: { parallelism: 1, order: "start-first", failure_action: "rollback", monitor: "2s" },
       rollback_config: { parallelism: 1, order: "start-first", failure_action: "pause", monitor: "2s" },
       restart_policy: { condition: "any", delay: "1s" },

@@ -10,12 +10,14 @@ import { type Change, change, type ResourceKind } from "../../engine/resource.ts
 import { UserError } from "../../errors.ts";
 import { asRoot, type HostConnector, type HostRef } from "../../hosts/connector.ts";
 import type { SshConnection } from "../../hosts/ssh.ts";
+import { parseJsonOrNull } from "../../util/json.ts";
 import { type AuditEntry, appendAudit, auditLine } from "../commands/audit.ts";
+import { writePrivateFile } from "../commands/containers.ts";
 import { ensureImage, type ImageSpec } from "../image.ts";
 import { composition, compositionChanges, type ReleaseComposition } from "../release-composition.ts";
 import { auditEntry, type DeployRun, defaultRun } from "../rollout.ts";
 import { SLOT_PLACEHOLDER } from "../route.ts";
-import { ensureOverlay, inspectService, pruneSecrets, stackDeploy } from "./commands.ts";
+import { ensureOverlay, pruneSecrets, stackDeploy } from "./commands.ts";
 import {
   composeFile,
   LABEL_SWARM_RELEASE,
@@ -33,7 +35,7 @@ import {
   routed,
   wantedRoute,
 } from "./gateway.ts";
-import { parseTasks, runningTasks, type SwarmService, waitForSwarm, waitGone } from "./wait.ts";
+import { readSwarmService, readTasks, type SwarmService, waitForSwarm, waitGone } from "./wait.ts";
 
 export const LABEL_SWARM_SPEC = "dev.slipway.spec";
 
@@ -86,36 +88,18 @@ export function swarmReleaseId(input: Omit<SwarmComposeInput, "release" | "stack
   return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 12);
 }
 
-async function readService(ssh: SshConnection, want: HostRef & { stack: string; service: string }) {
-  const out = await ssh.exec(asRoot(want.user, inspectService(swarmServiceName(want.stack, want.service))));
-  if (out.code !== 0) return null;
-  return JSON.parse(out.stdout) as SwarmService;
-}
-
 async function observe(ctx: Ctx, want: SwarmServiceInput): Promise<ObservedSwarmService | null> {
   if (!ctx.hosts.server(want)) return null;
   const ssh = await ctx.hosts.connect(want);
-  const service = await readService(ssh, want);
+  const service = await readSwarmService(ssh, want);
   const gateways = (await Promise.all(want.gateways.map((g) => readGateway(ctx, g, want)))).filter(
     (g): g is ObservedGateway => g !== null,
   );
   if (!service && gateways.length === 0) return null;
   const labels = service?.Spec.Labels ?? {};
-  let spec: SwarmComposition | null = null;
-  try {
-    spec = labels[LABEL_SWARM_SPEC] ? (JSON.parse(labels[LABEL_SWARM_SPEC]) as SwarmComposition) : null;
-  } catch {
-    spec = null;
-  }
+  const spec = parseJsonOrNull<SwarmComposition>(labels[LABEL_SWARM_SPEC]);
   const release = labels[LABEL_SWARM_RELEASE] ?? null;
-  const tasks = service
-    ? parseTasks(
-        await ssh.run(
-          asRoot(want.user, runningTasks(swarmServiceName(want.stack, want.service))),
-          "listing the tasks",
-        ),
-      )
-    : [];
+  const tasks = service ? await readTasks(ssh, want) : [];
   return {
     server: want.server,
     user: want.user,
@@ -132,13 +116,9 @@ async function observe(ctx: Ctx, want: SwarmServiceInput): Promise<ObservedSwarm
 
 /** Writes a file on the host, readable by root only. */
 async function writeFile(ssh: SshConnection, user: string, path: string, content: string): Promise<void> {
-  await ssh.run(
-    asRoot(user, ["sh", "-c", 'umask 077 && cat > "$1"', "write-file", path]),
-    `writing ${path}`,
-    {
-      stdin: content,
-    },
-  );
+  await ssh.run(asRoot(user, writePrivateFile(path)), `writing ${path}`, {
+    stdin: content,
+  });
 }
 
 /** Deploys the compose file (secrets in a private temporary directory, gone once Swarm holds them). */
@@ -152,10 +132,7 @@ async function deployStack(ssh: SshConnection, want: SwarmServiceInput): Promise
       files[target] = `${dir}/secret-${Object.keys(files).length}`;
       await writeFile(ssh, want.user, files[target]!, value);
     }
-    const label = JSON.stringify(swarmComposition(want));
-    const compose = composeFile(want, files) as { services: Record<string, { deploy: { labels: object } }> };
-    const deploy = compose.services[want.service]!.deploy;
-    deploy.labels = { ...deploy.labels, [LABEL_SWARM_SPEC]: label };
+    const compose = composeFile(want, files, { [LABEL_SWARM_SPEC]: JSON.stringify(swarmComposition(want)) });
     await writeFile(ssh, want.user, `${dir}/compose.json`, JSON.stringify(compose));
     await ssh.run(
       asRoot(want.user, stackDeploy(want.stack, `${dir}/compose.json`)),
@@ -205,7 +182,7 @@ async function apply(ctx: Ctx, want: SwarmServiceInput): Promise<ObservedSwarmSe
   await ensureImage(ssh, want);
   await ssh.run(asRoot(want.user, ensureOverlay(swarmNetwork(want.stack))), "creating the overlay network");
   const name = swarmServiceName(want.stack, want.service);
-  const before = await readService(ssh, want);
+  const before = await readSwarmService(ssh, want);
   const from = before?.Spec.Labels?.[LABEL_SWARM_RELEASE] ?? null;
   await deployStack(ssh, want);
   const outcome = await waitForSwarm(ssh, want, before, want.release, deployTimeout(want));
@@ -221,7 +198,7 @@ async function apply(ctx: Ctx, want: SwarmServiceInput): Promise<ObservedSwarmSe
   }
   await audit(ssh, want, run, "deploy", from, want.release, started);
   // The previous spec's secrets stay: `slipway rollback` brings that spec back.
-  const after = await readService(ssh, want);
+  const after = await readSwarmService(ssh, want);
   const keep = [
     ...Object.entries(want.secrets).map(([t, v]) => secretName(want.stack, want.service, t, v)),
     ...secretsOf(after?.Spec),
@@ -296,7 +273,7 @@ export async function rollbackSwarm(
   }
   const ssh = await ctx.hosts.connect(want);
   const name = swarmServiceName(want.stack, want.service);
-  const before = await readService(ssh, want);
+  const before = await readSwarmService(ssh, want);
   await ssh.run(
     asRoot(want.user, ["docker", "service", "rollback", "--detach", name]),
     `rolling back ${name}`,

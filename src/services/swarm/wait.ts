@@ -7,6 +7,7 @@
 import { asRoot, type HostRef } from "../../hosts/connector.ts";
 import type { SshConnection } from "../../hosts/ssh.ts";
 import type { Argv } from "../../util/shell.ts";
+import { sleep } from "../../util/wait.ts";
 import { inspectService } from "./commands.ts";
 import { LABEL_SWARM_RELEASE, swarmServiceName } from "./compose.ts";
 
@@ -97,7 +98,23 @@ export function failureReport(name: string, release: string): Argv {
   return ["sh", "-c", script, "failure-report", name, release, task];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The service as Swarm holds it, or null when there is none. */
+export async function readSwarmService(
+  ssh: SshConnection,
+  want: HostRef & { stack: string; service: string },
+): Promise<SwarmService | null> {
+  const out = await ssh.exec(asRoot(want.user, inspectService(swarmServiceName(want.stack, want.service))));
+  return out.code === 0 ? (JSON.parse(out.stdout) as SwarmService) : null;
+}
+
+/** The tasks Swarm wants running, with their release and state. */
+export async function readTasks(
+  ssh: SshConnection,
+  want: HostRef & { stack: string; service: string },
+): Promise<SwarmTask[]> {
+  const argv = runningTasks(swarmServiceName(want.stack, want.service));
+  return parseTasks(await ssh.run(asRoot(want.user, argv), "listing the tasks"));
+}
 
 /** Polls until the deploy of `release` ended, well or not, or `timeoutMs` passed. */
 export async function waitForSwarm(
@@ -111,10 +128,9 @@ export async function waitForSwarm(
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {
-    const inspect = await ssh.exec(asRoot(want.user, inspectService(name)));
-    if (inspect.code !== 0) return { kind: "failed", detail: `the service ${name} is gone` };
-    const service = JSON.parse(inspect.stdout) as SwarmService;
-    const tasks = parseTasks(await ssh.run(asRoot(want.user, runningTasks(name)), "listing the tasks"));
+    const service = await readSwarmService(ssh, want);
+    if (!service) return { kind: "failed", detail: `the service ${name} is gone` };
+    const tasks = await readTasks(ssh, want);
     const outcome = swarmOutcome(service, tasks, release, before?.UpdateStatus?.StartedAt);
     if (outcome.kind !== "waiting") return withReport(ssh, want.user, name, release, outcome);
     last = outcome.why;

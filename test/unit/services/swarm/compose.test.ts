@@ -83,6 +83,11 @@ describe("composeFile", () => {
     expect(owned.services.pocketbase!.secrets[0]).toMatchObject({ uid: "1000", gid: "1001", mode: 0o400 });
   });
 
+  it("puts the caller's labels on the service beside its release, which they cannot override", () => {
+    const labelled = compose(input, { pb_admin_password: "/f" }, { a: "1", "dev.slipway.release": "x" });
+    expect(labelled.services.pocketbase!.deploy.labels).toEqual({ a: "1", "dev.slipway.release": "abc123" });
+  });
+
   it("joins the stack's overlay network and declares named volumes, not host paths", () => {
     expect(doc.networks).toEqual({ slipway: { external: true, name: "slipway-mau-swarm" } });
     expect(service.networks).toEqual(["slipway"]);
