@@ -20,7 +20,13 @@ import {
   inspectAccessory,
   runAccessory,
 } from "./commands/accessories.ts";
-import { ensureNetwork, removeContainer, SLIPWAY_DIR, stackNetwork } from "./commands/containers.ts";
+import {
+  ensureNetwork,
+  removeContainer,
+  SLIPWAY_DIR,
+  stackNetwork,
+  writePrivateFile,
+} from "./commands/containers.ts";
 import { type HealthCheck, healthProbe, waitHealthy } from "./commands/health.ts";
 import { ensureImage } from "./image.ts";
 
@@ -111,13 +117,9 @@ async function writeEnv(ssh: SshConnection, want: AccessoryInput, path: string):
     asRoot(want.user, ["install", "-d", "-m", "700", `${SLIPWAY_DIR}/env`]),
     "creating the env directory",
   );
-  await ssh.run(
-    asRoot(want.user, ["sh", "-c", 'umask 077 && cat > "$1"', "write-env", path]),
-    "writing the env file",
-    {
-      stdin: lines.join(""),
-    },
-  );
+  await ssh.run(asRoot(want.user, writePrivateFile(path)), "writing the env file", {
+    stdin: lines.join(""),
+  });
 }
 
 async function start(ctx: Ctx, want: AccessoryInput): Promise<ObservedAccessory> {

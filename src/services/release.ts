@@ -12,14 +12,14 @@ import { asRoot, type HostConnector, type HostRef } from "../hosts/connector.ts"
 import type { SshConnection } from "../hosts/ssh.ts";
 import { caddyRequest } from "./caddy-admin.ts";
 import { routeId } from "./commands/caddy.ts";
-import { envFilePath, removeContainer, SLIPWAY_DIR } from "./commands/containers.ts";
+import { envFilePath, removeContainer, SLIPWAY_DIR, writePrivateFile } from "./commands/containers.ts";
 import type { HealthCheck } from "./commands/health.ts";
-import { dropSlotChain, listSlotRules, parseClosedSlots, serviceDir, slotChain } from "./commands/slots.ts";
+import { dropSlotChain, serviceDir, slotChain } from "./commands/slots.ts";
 import { type HostRelease, hostReleases, servingRelease, slotOf } from "./host-releases.ts";
 import { ensureImage, type ImageSpec } from "./image.ts";
 import { composition, compositionChanges } from "./release-composition.ts";
 import { type DeployRun, defaultRun, rollout } from "./rollout.ts";
-import { normalizeRoute, wantedRouteShape } from "./route.ts";
+import { closedSlots, readRoute, wantedRouteShape } from "./route.ts";
 
 export interface ReleaseInput extends ImageSpec {
   stack: string;
@@ -70,27 +70,17 @@ export async function observeRelease(ctx: ReleaseCtx, want: ReleaseInput): Promi
   if (!ctx.hosts.server(want)) return null;
   const ssh = await ctx.hosts.connect(want);
   const releases = await hostReleases(ssh, want);
-  const route = await caddyRequest(ssh, "GET", `/id/${routeId(want.stack, want.service)}`);
-  const routeJson: unknown = route.status === 200 ? JSON.parse(route.body) : null;
-  if (releases.length === 0 && !routeJson) return null;
-  const closedSlots =
-    want.port === undefined
-      ? []
-      : parseClosedSlots(
-          await ssh.run(
-            asRoot(want.user, listSlotRules(slotChain(want.stack, want.service))),
-            "reading the slots' firewall",
-          ),
-        );
+  const route = await readRoute(ssh, want);
+  if (releases.length === 0 && !route) return null;
   return {
     server: want.server,
     user: want.user,
     stack: want.stack,
     service: want.service,
     release: servingRelease(releases)?.release ?? null,
-    route: routeJson && normalizeRoute(routeJson as Parameters<typeof normalizeRoute>[0]),
+    route,
     releases,
-    closedSlots,
+    closedSlots: want.port === undefined ? [] : await closedSlots(ssh, want),
   };
 }
 
@@ -120,13 +110,9 @@ async function writeEnvFile(ssh: SshConnection, want: ReleaseInput): Promise<str
     asRoot(want.user, ["install", "-d", "-m", "700", `${SLIPWAY_DIR}/env`]),
     "creating the env directory",
   );
-  await ssh.run(
-    asRoot(want.user, ["sh", "-c", 'umask 077 && cat > "$1"', "write-env", path]),
-    "writing the env file",
-    {
-      stdin: envFile(want),
-    },
-  );
+  await ssh.run(asRoot(want.user, writePrivateFile(path)), "writing the env file", {
+    stdin: envFile(want),
+  });
   return path;
 }
 

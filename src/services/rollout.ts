@@ -10,7 +10,9 @@ import { hostname, userInfo } from "node:os";
 import { errorMessage, UserError } from "../errors.ts";
 import { asRoot } from "../hosts/connector.ts";
 import type { SshConnection } from "../hosts/ssh.ts";
+import { processAlive } from "../util/process.ts";
 import type { Argv } from "../util/shell.ts";
+import { sleep } from "../util/wait.ts";
 import { type AuditEntry, appendAudit, auditLine } from "./commands/audit.ts";
 import {
   containerAddress,
@@ -34,7 +36,7 @@ import {
   parseHolder,
   releaseLock,
 } from "./commands/lock.ts";
-import { closeSlots, listSlotRules, parseClosedSlots, slotChain } from "./commands/slots.ts";
+import { closeSlots, slotChain } from "./commands/slots.ts";
 import {
   type HostRelease,
   hostReleases,
@@ -43,7 +45,7 @@ import {
   servingRelease,
   slotOf,
 } from "./host-releases.ts";
-import { ensureRoute, SLOT_SETTLE_MS, serviceSlots } from "./route.ts";
+import { closedSlots, ensureRoute, SLOT_SETTLE_MS, serviceSlots } from "./route.ts";
 
 /** Who runs this deploy and why: recorded in the lock and the audit log. */
 export interface DeployRun {
@@ -73,18 +75,6 @@ export interface RolloutResult {
   /** From taking the lock to the new release taking all new requests. */
   switchedMs?: number;
   ms: number;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Whether a process of this machine is alive (EPERM: it is, but belongs to someone else). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**
@@ -235,14 +225,7 @@ async function finishSwitch(
   slots: [number, number] | null,
 ): Promise<void> {
   const others = releases.filter((r) => r.running && r.name !== serving.name);
-  const closed = slots
-    ? parseClosedSlots(
-        await ssh.run(
-          asRoot(want.user, listSlotRules(slotChain(want.stack, want.service))),
-          "reading the slots",
-        ),
-      )
-    : [];
+  const closed = slots ? await closedSlots(ssh, want) : [];
   const servingSlot = slotOf(serving);
   const slotClosed = servingSlot !== null && closed.includes(servingSlot);
   if (slotClosed || others.length > 0) await gate(ssh, want, serving.name);

@@ -9,7 +9,14 @@ import { asRoot } from "../hosts/connector.ts";
 import type { SshConnection } from "../hosts/ssh.ts";
 import { caddy, caddyRequest } from "./caddy-admin.ts";
 import { ROUTES_PATH, routeId, serviceRoute } from "./commands/caddy.ts";
-import { ensureSlots, parseSlots, slotSeed } from "./commands/slots.ts";
+import {
+  ensureSlots,
+  listSlotRules,
+  parseClosedSlots,
+  parseSlots,
+  slotChain,
+  slotSeed,
+} from "./commands/slots.ts";
 import type { ReleaseInput } from "./release.ts";
 
 export const SLOT_PLACEHOLDER = "(slot)";
@@ -54,10 +61,13 @@ export function normalizeRoute(route: RouteShape): unknown {
   return { ...route, handle };
 }
 
+/** Which service on which host, as the slot and route helpers need it. */
+type ServiceRef = { user: string; stack: string; service: string };
+
 /** The service's slot ports; `first` (a command line) runs before, in the same SSH round trip. */
 export async function serviceSlots(
   ssh: SshConnection,
-  want: ReleaseInput,
+  want: ServiceRef,
   first?: string,
 ): Promise<[number, number]> {
   const slots = asRoot(
@@ -66,6 +76,18 @@ export async function serviceSlots(
   );
   const out = await ssh.run(first ? `${first} && ${slots}` : slots, "choosing the service's slot ports");
   return parseSlots(out);
+}
+
+/** The slot ports the host's firewall keeps closed to Caddy. */
+export async function closedSlots(ssh: SshConnection, want: ServiceRef): Promise<number[]> {
+  const argv = listSlotRules(slotChain(want.stack, want.service));
+  return parseClosedSlots(await ssh.run(asRoot(want.user, argv), "reading the slots' firewall"));
+}
+
+/** Caddy's route for the service with its upstreams as placeholders, or null when there is none. */
+export async function readRoute(ssh: SshConnection, want: ServiceRef): Promise<unknown> {
+  const route = await caddyRequest(ssh, "GET", `/id/${routeId(want.stack, want.service)}`);
+  return route.status === 200 ? normalizeRoute(JSON.parse(route.body) as RouteShape) : null;
 }
 
 export async function ensureRoute(

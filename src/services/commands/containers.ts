@@ -55,6 +55,11 @@ export function ensureNetwork(name: string): Argv {
   return ["sh", "-c", script, "ensure-network", name];
 }
 
+/** Writes stdin to `path`, readable by root only: secrets travel on stdin, never in a command line. */
+export function writePrivateFile(path: string): Argv {
+  return ["sh", "-c", 'umask 077 && cat > "$1"', "write-private-file", path];
+}
+
 export function runParts(spec: RunParts): RunParts {
   const { image, port, envFile, command, memory, cpus, runAs } = spec;
   return { image, port, envFile, command, memory, cpus, runAs };

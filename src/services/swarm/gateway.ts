@@ -5,10 +5,10 @@
  */
 import { createHash } from "node:crypto";
 import { asRoot, type HostConnector, type HostRef } from "../../hosts/connector.ts";
+import type { SshConnection } from "../../hosts/ssh.ts";
 import { caddyRequest } from "../caddy-admin.ts";
 import { routeId, serviceRoute } from "../commands/caddy.ts";
-import { ensureSlots, parseSlots, slotSeed } from "../commands/slots.ts";
-import { normalizeRoute, putRoute } from "../route.ts";
+import { putRoute, readRoute, serviceSlots } from "../route.ts";
 import { GATEWAY_DIR, gatewayConfigPath, inspectGateway, removeGateway, runGateway } from "./commands.ts";
 import { gatewayConfig, swarmNetwork } from "./compose.ts";
 
@@ -45,6 +45,16 @@ export function wantedRoute(want: GatewayWant, upstream: string): Record<string,
 
 export const routed = (want: GatewayWant) => want.port !== undefined && want.domains.length > 0;
 
+/** Whether the gateway container runs and the config hash it was started with (null: none). */
+async function gatewayState(ssh: SshConnection, ref: HostRef, want: GatewayWant) {
+  const out = await ssh.run(
+    asRoot(ref.user, inspectGateway(want.stack, want.service)),
+    "inspecting the gateway",
+  );
+  const [running = "", config = ""] = out.trim().split(" ");
+  return running ? { running: running === "true", config: config || null } : null;
+}
+
 export async function readGateway(
   ctx: Ctx,
   ref: HostRef,
@@ -52,38 +62,19 @@ export async function readGateway(
 ): Promise<ObservedGateway | null> {
   if (!ctx.hosts.server(ref)) return null;
   const ssh = await ctx.hosts.connect(ref);
-  const [running = "", config = ""] = (
-    await ssh.run(asRoot(ref.user, inspectGateway(want.stack, want.service)), "inspecting the gateway")
-  )
-    .trim()
-    .split(" ");
-  const route = await caddyRequest(ssh, "GET", `/id/${routeId(want.stack, want.service)}`);
-  const routeJson =
-    route.status === 200 ? (JSON.parse(route.body) as Parameters<typeof normalizeRoute>[0]) : null;
-  if (!running && !routeJson) return null;
-  return {
-    server: ref.server,
-    running: running === "true",
-    config: config || null,
-    route: routeJson && normalizeRoute(routeJson),
-  };
+  const state = await gatewayState(ssh, ref, want);
+  const route = await readRoute(ssh, { ...want, user: ref.user });
+  if (!state && !route) return null;
+  return { server: ref.server, running: state?.running ?? false, config: state?.config ?? null, route };
 }
 
 export async function ensureGateway(ctx: Ctx, ref: HostRef, want: GatewayWant): Promise<void> {
   const ssh = await ctx.hosts.connect(ref);
-  const [port] = parseSlots(
-    await ssh.run(
-      asRoot(ref.user, ensureSlots(want.stack, want.service, slotSeed(`${want.stack}-${want.service}`))),
-      "choosing the gateway's port",
-    ),
-  );
+  // The first of the service's slot ports: fixed per host, so Caddy's route survives restarts.
+  const [port] = await serviceSlots(ssh, { ...want, user: ref.user });
   const hash = configHash(want);
-  const [running = "", config = ""] = (
-    await ssh.run(asRoot(ref.user, inspectGateway(want.stack, want.service)), "inspecting the gateway")
-  )
-    .trim()
-    .split(" ");
-  if (running !== "true" || config !== hash) {
+  const state = await gatewayState(ssh, ref, want);
+  if (!state?.running || state.config !== hash) {
     await ssh.run(
       asRoot(ref.user, ["install", "-d", "-m", "755", GATEWAY_DIR]),
       "creating the gateway directory",
