@@ -19,8 +19,11 @@ import { gitCommit, type PublishSpec, registryImage, releaseTags } from "../serv
 import { release } from "../services/release.ts";
 import { releaseId as serviceReleaseId } from "../services/release-composition.ts";
 import { infraNodes } from "./infra-nodes.ts";
+import { serverInstances } from "./instances.ts";
 import type { SecretResolver } from "./secrets.ts";
 import { swarmServiceNode } from "./swarm-nodes.ts";
+
+export { type ServerInstance, serverInstances } from "./instances.ts";
 
 export interface HostKeyPair {
   privateKey: string;
@@ -40,24 +43,6 @@ export interface GraphInputs {
   cloudflareRanges?: readonly string[];
   /** Names built images; default: hash the build context. Diagrams pass a stand-in (no context needed). */
   contextHash?: (build: BuildSpec) => Promise<string>;
-}
-
-export interface ServerInstance {
-  group: string;
-  /** Logical name: the group, or group-N when the group has several servers. */
-  name: string;
-  /** Hetzner name: <stack>-<name>. */
-  cloudName: string;
-  address: string;
-}
-
-export function serverInstances(stack: Stack): ServerInstance[] {
-  return Object.entries(stack.servers).flatMap(([group, spec]) =>
-    Array.from({ length: spec.count }, (_, i) => {
-      const name = spec.count === 1 ? group : `${group}-${i + 1}`;
-      return { group, name, cloudName: `${stack.name}-${name}`, address: address(server.kind, name) };
-    }),
-  );
 }
 
 /** How a built image reaches the stack's registry: its tags and, if the stack has them, credentials. */

@@ -6,11 +6,12 @@
 import type { Service, Stack } from "../config/index.ts";
 import { address, type ResourceNode } from "../engine/resource.ts";
 import { UsageError } from "../errors.ts";
-import { swarmManagerName } from "../hosts/host-nodes.ts";
+import { swarmGroups, swarmManagerName } from "../hosts/host-nodes.ts";
 import { swarm } from "../hosts/swarm.ts";
 import type { BuildSpec } from "../services/build-context.ts";
 import type { PublishSpec } from "../services/publish.ts";
 import { type SwarmServiceInput, swarmReleaseId, swarmService } from "../services/swarm/service.ts";
+import { serverInstances } from "./instances.ts";
 
 export interface SwarmNodeInputs {
   stack: Stack;
@@ -77,11 +78,10 @@ export function swarmServiceNode(inputs: SwarmNodeInputs): ResourceNode {
     gateways: service.domains.length > 0 ? instances.map((i) => ({ server: i.address, user })) : [],
     proxyImage: stack.proxy.image,
   };
-  const members = Object.entries(stack.servers).flatMap(([group, spec]) =>
-    Object.values(stack.services).some((s) => s.runtime === "swarm" && s.servers.includes(group))
-      ? Array.from({ length: spec.count }, (_, i) => (spec.count === 1 ? group : `${group}-${i + 1}`))
-      : [],
-  );
+  const groups = swarmGroups(stack);
+  const members = serverInstances(stack)
+    .filter((i) => groups.includes(i.group))
+    .map((i) => i.name);
   return {
     address: address(swarmService.kind, serviceName),
     kind: swarmService,
